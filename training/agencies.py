@@ -1,0 +1,252 @@
+"""The agency tree: scopes, creation and edits, and the CSV import of a whole tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from training import audit
+from training.models import Agency, AgencyKind, Role, Staff
+from training.tabular import Problem, Row
+
+AGENCY_COLUMNS = ["code", "name_fr", "kind"]
+AGENCY_OPTIONAL = ["name_ar", "name_en", "parent_code", "declared_headcount"]
+KIND_LABELS = {
+    AgencyKind.MINISTRY: "Ministère",
+    AgencyKind.DIRECTORATE: "Direction",
+    AgencyKind.PUBLIC_ESTABLISHMENT: "Établissement public",
+    AgencyKind.LOCAL_AUTHORITY: "Collectivité territoriale",
+}
+
+
+class AgencyError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+def manages_all(staff: Staff | None) -> bool:
+    """Administrators, and the command line (no actor: the server's operator), reach everything."""
+    return staff is None or staff.role == Role.ADMIN
+
+
+def in_scope(staff: Staff | None, agency: Agency) -> bool:
+    """HR officers reach their agency and its sub-agencies; administrators reach all."""
+    if manages_all(staff):
+        return True
+    return staff.role == Role.HR and agency.path.startswith(staff.agency.path)
+
+
+def scope_agencies(staff: Staff | None):
+    """The agencies an HR officer or administrator manages, as a query."""
+    if manages_all(staff):
+        return Agency.all()
+    return Agency.filter(path__startswith=staff.agency.path)
+
+
+@dataclass
+class AgencyFields:
+    code: str
+    name_fr: str
+    kind: str
+    name_ar: str = ""
+    name_en: str = ""
+    parent_code: str = ""
+    declared_headcount: str = "0"
+
+
+def _check_fields(fields: AgencyFields, line: int) -> list[Problem]:
+    problems = []
+    if not fields.code or len(fields.code) > 32 or not fields.code.replace("-", "").isalnum():
+        problems.append(
+            Problem(line, "code", "code obligatoire : lettres, chiffres et tirets (32 au plus)")
+        )
+    if not fields.name_fr:
+        problems.append(Problem(line, "name_fr", "le nom en français est obligatoire"))
+    if fields.kind not in {kind.value for kind in AgencyKind}:
+        allowed = ", ".join(kind.value for kind in AgencyKind)
+        problems.append(
+            Problem(line, "kind", f"« {fields.kind} » n'est pas un type connu ({allowed})")
+        )
+    headcount = fields.declared_headcount or "0"
+    if not headcount.isdigit():
+        problems.append(
+            Problem(
+                line, "declared_headcount", f"« {headcount} » n'est pas un nombre entier positif"
+            )
+        )
+    return problems
+
+
+async def _set_parent(agency: Agency, parent: Agency | None) -> None:
+    """Place an agency under a parent, moving its whole subtree with it."""
+    # Earlier moves in the same import may have rewritten these paths in the database.
+    if agency.path != "/":
+        await agency.refresh_from_db(fields=["path"])
+    if parent is not None:
+        await parent.refresh_from_db(fields=["path"])
+    old_path = agency.path
+    agency.parent = parent
+    agency.path = f"{parent.path if parent else '/'}{agency.id}/"
+    await agency.save(update_fields=["parent_id", "path"])
+    if old_path != "/" and old_path != agency.path:
+        for child in await Agency.filter(path__startswith=old_path).exclude(id=agency.id):
+            child.path = agency.path + child.path[len(old_path) :]
+            await child.save(update_fields=["path"])
+
+
+async def save_agency(
+    fields: AgencyFields, *, actor: Staff, ip: str = "", agency: Agency | None = None
+) -> Agency:
+    """Create an agency, or edit one; raises AgencyError listing what is wrong."""
+    fields.code = fields.code.strip().upper()
+    problems = _check_fields(fields, 0)
+    clash = await Agency.filter(code=fields.code).exclude(id=agency.id if agency else 0).exists()
+    if clash:
+        problems.append(Problem(0, "code", f"le code {fields.code} est déjà utilisé"))
+    parent = None
+    if fields.parent_code:
+        parent = await Agency.get_or_none(code=fields.parent_code.strip().upper())
+        if parent is None:
+            problems.append(
+                Problem(0, "parent_code", f"aucune administration n'a le code {fields.parent_code}")
+            )
+        elif agency and parent.path.startswith(agency.path):
+            problems.append(
+                Problem(
+                    0,
+                    "parent_code",
+                    "une administration ne peut dépendre ni d'elle-même ni de ses subdivisions",
+                )
+            )
+    if problems:
+        raise AgencyError(problems)
+    async with in_transaction():
+        values = {
+            "code": fields.code,
+            "name_fr": fields.name_fr.strip(),
+            "name_ar": fields.name_ar.strip(),
+            "name_en": fields.name_en.strip(),
+            "kind": AgencyKind(fields.kind),
+            "declared_headcount": int(fields.declared_headcount or 0),
+        }
+        if agency is None:
+            agency = await Agency.create(**values)
+            action = "agency.created"
+        else:
+            await agency.update_from_dict(values).save()
+            action = "agency.updated"
+        if agency.path == "/" or agency.parent_id != (parent.id if parent else None):  # type: ignore[attr-defined]
+            await _set_parent(agency, parent)
+        await audit.record(action, actor=actor, target=agency.code, ip=ip)
+    return agency
+
+
+async def import_agencies(rows: list[Row], *, actor: Staff | None, ip: str = "") -> dict[str, int]:
+    """Create or update every agency of the file, or none when any row is wrong."""
+    problems: list[Problem] = []
+    by_code: dict[str, tuple[Row, AgencyFields]] = {}
+    for row in rows:
+        fields = AgencyFields(**{k: v for k, v in row.values.items()})
+        fields.code = fields.code.upper()
+        fields.parent_code = fields.parent_code.upper()
+        problems += _check_fields(fields, row.line)
+        if fields.code in by_code:
+            first = by_code[fields.code][0].line
+            problems.append(
+                Problem(row.line, "code", f"le code {fields.code} figure déjà ligne {first}")
+            )
+        else:
+            by_code[fields.code] = (row, fields)
+    existing = {agency.code: agency for agency in await Agency.all()}
+    for row, fields in by_code.values():
+        parent = fields.parent_code
+        if parent and parent not in by_code and parent not in existing:
+            problems.append(
+                Problem(row.line, "parent_code", f"aucune administration n'a le code {parent}")
+            )
+    cycle = _find_cycle({code: f.parent_code for code, (_, f) in by_code.items()}, existing)
+    if cycle:
+        problems.append(
+            Problem(
+                by_code[cycle][0].line,
+                "parent_code",
+                "cette ligne crée une boucle dans l'arborescence",
+            )
+        )
+    if problems:
+        raise AgencyError(sorted(problems, key=lambda p: p.line))
+
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    async with in_transaction():
+        # Parents first, so each agency's path can be built from its parent's.
+        for code in _parents_first({c: f.parent_code for c, (_, f) in by_code.items()}):
+            fields = by_code[code][1]
+            agency = existing.get(code)
+            parent = existing.get(fields.parent_code) if fields.parent_code else None
+            values = {
+                "name_fr": fields.name_fr,
+                "name_ar": fields.name_ar,
+                "name_en": fields.name_en,
+                "kind": AgencyKind(fields.kind),
+                "declared_headcount": int(fields.declared_headcount or 0),
+            }
+            if agency is None:
+                agency = await Agency.create(code=code, **values)
+                await _set_parent(agency, parent)
+                existing[code] = agency
+                counts["created"] += 1
+                continue
+            parent_id = parent.id if parent else None
+            changed = any(getattr(agency, k) != v for k, v in values.items())
+            if changed:
+                await agency.update_from_dict(values).save()
+            if agency.parent_id != parent_id:  # type: ignore[attr-defined]
+                await _set_parent(agency, parent)
+                changed = True
+            counts["updated" if changed else "unchanged"] += 1
+        await audit.record("agency.imported", actor=actor, detail=str(counts), ip=ip)
+    return counts
+
+
+def _find_cycle(parents: dict[str, str], existing: dict[str, Agency]) -> str | None:
+    def parent_of(code: str) -> str:
+        if code in parents:
+            return parents[code]
+        agency = existing.get(code)
+        if agency and agency.parent_id:  # type: ignore[attr-defined]
+            return next((c for c, a in existing.items() if a.id == agency.parent_id), "")  # type: ignore[attr-defined]
+        return ""
+
+    for start in parents:
+        seen = {start}
+        code = parent_of(start)
+        while code:
+            if code in seen:
+                return start
+            seen.add(code)
+            code = parent_of(code)
+    return None
+
+
+def _parents_first(parents: dict[str, str]) -> list[str]:
+    ordered: list[str] = []
+    placed: set[str] = set()
+
+    def place(code: str) -> None:
+        if code in placed:
+            return
+        placed.add(code)
+        if parents.get(code) in parents:
+            place(parents[code])
+        ordered.append(code)
+
+    for code in parents:
+        place(code)
+    return ordered
+
+
+async def agency_tree(staff: Staff) -> list[Agency]:
+    """Agencies the staff member manages, in tree order (by path)."""
+    return await scope_agencies(staff).order_by("path")

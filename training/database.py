@@ -1,0 +1,72 @@
+"""Tortoise configuration and migrations, shared by the app, the CLI and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.migrations.executor import MigrationExecutor
+
+# Each package owns its models and its migrations; the order follows the import direction.
+MODEL_APPS: dict[str, str] = {
+    "training": "training.models",
+}
+
+
+class NotMigratedError(RuntimeError):
+    pass
+
+
+def tortoise_config(database_url: str) -> dict:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            label: {
+                "models": [module],
+                "default_connection": "default",
+                "migrations": f"{label}.migrations",
+            }
+            for label, module in MODEL_APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# For `tortoise makemigrations` (see [tool.tortoise] in pyproject.toml); migrations are
+# computed from the models and the migration files, not from a database.
+MIGRATIONS_CONFIG = tortoise_config("sqlite://:memory:")
+
+
+def _executor() -> MigrationExecutor:
+    config = tortoise_config("sqlite://:memory:")["apps"]
+    return MigrationExecutor(get_connection("default"), config)
+
+
+async def pending_migrations() -> list[str]:
+    """Names of migrations not yet applied to the open database."""
+    steps = await _executor().plan()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
+
+
+async def ensure_migrated() -> None:
+    pending = await pending_migrations()
+    if pending:
+        raise NotMigratedError(
+            f"The database is missing {len(pending)} migration(s) ({', '.join(pending)}): "
+            "run `amane migrate` (or `make run`, which does it) first."
+        )
+
+
+async def migrate(database_url: str, progress: Callable[[str], None] | None = None) -> list[str]:
+    """Apply every pending migration; returns what was applied."""
+    await Tortoise.init(config=tortoise_config(database_url))
+    try:
+        pending = await pending_migrations()
+        await _executor().migrate(
+            progress=(lambda *args: progress(" ".join(map(str, args)))) if progress else None
+        )
+        return pending
+    finally:
+        await Tortoise.close_connections()

@@ -1,0 +1,190 @@
+"""Staff import from CSV or XLSX: all or nothing, idempotent, every problem listed by line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tortoise.transactions import in_transaction
+
+from training import audit
+from training.agencies import in_scope
+from training.models import Agency, Role, Staff
+from training.staff import StaffFields, field_problems, issue_password_link
+from training.tabular import Problem, Row, TableError, read_table
+
+REQUIRED_COLUMNS = [
+    "registration_number",
+    "full_name",
+    "email",
+    "agency_code",
+    "job_title",
+    "language",
+]
+OPTIONAL_COLUMNS = ["role"]
+CHUNK = 500
+
+
+class ImportRejected(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problème(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    password_links: list[tuple[Staff, str]] = field(default_factory=list)
+
+
+def read_staff_file(filename: str, data: bytes) -> list[Row]:
+    try:
+        return read_table(filename, data, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    except TableError as exc:
+        raise ImportRejected([Problem(0, "", str(exc))]) from None
+
+
+async def _check(
+    rows: list[Row], actor: Staff | None
+) -> tuple[list[Problem], list[StaffFields], dict, dict]:
+    problems: list[Problem] = []
+    records = [StaffFields(**row.values).normalised() for row in rows]
+    agencies = {a.code: a for a in await Agency.filter(code__in={r.agency_code for r in records})}
+    existing = {
+        s.registration_number: s
+        for s in await Staff.filter(
+            registration_number__in=[r.registration_number for r in records]
+        ).prefetch_related("agency")
+    }
+    email_owners = {
+        s.email: s.registration_number
+        for s in await Staff.filter(email__in=[r.email for r in records]).only(
+            "email", "registration_number"
+        )
+    }
+    first_line: dict[tuple[str, str], int] = {}
+    for row, record in zip(rows, records, strict=True):
+        line = row.line
+        problems += field_problems(record, line, actor)
+        for column in ("registration_number", "email"):
+            value = getattr(record, column)
+            if value and (column, value) in first_line:
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        f"« {value} » figure déjà ligne {first_line[column, value]} du fichier",
+                    )
+                )
+            first_line.setdefault((column, value), line)
+        agency = agencies.get(record.agency_code)
+        if agency is None:
+            problems.append(
+                Problem(
+                    line,
+                    "agency_code",
+                    f"aucune administration n'a le code « {record.agency_code} »",
+                )
+            )
+        elif not in_scope(actor, agency):
+            problems.append(
+                Problem(
+                    line,
+                    "agency_code",
+                    f"l'administration {record.agency_code} n'est pas dans votre périmètre",
+                )
+            )
+        current = existing.get(record.registration_number)
+        if current is not None and not in_scope(actor, current.agency):
+            problems.append(
+                Problem(
+                    line,
+                    "registration_number",
+                    f"le matricule {record.registration_number} est celui d'un agent "
+                    "hors de votre périmètre",
+                )
+            )
+        owner = email_owners.get(record.email)
+        if owner and owner != record.registration_number:
+            problems.append(
+                Problem(
+                    line,
+                    "email",
+                    f"l'adresse {record.email} est déjà celle d'un autre agent (matricule {owner})",
+                )
+            )
+    return problems, records, agencies, existing
+
+
+async def import_staff(
+    rows: list[Row],
+    *,
+    actor: Staff | None,
+    ip: str = "",
+    filename: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Create new staff and update known ones; any problem rejects the whole file."""
+    problems, records, agencies, existing = await _check(rows, actor)
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: (p.line, p.column)))
+    report = ImportReport()
+    new_staff: list[Staff] = []
+    async with in_transaction():
+        for done, record in enumerate(records, start=1):
+            values = {
+                "full_name": record.full_name,
+                "email": record.email,
+                "agency_id": agencies[record.agency_code].id,
+                "job_title": record.job_title,
+                "language": record.language,
+            }
+            current = existing.get(record.registration_number)
+            if current is None:
+                staff = Staff(
+                    registration_number=record.registration_number,
+                    role=Role(record.role or Role.LEARNER),
+                    **values,
+                )
+                new_staff.append(staff)
+            else:
+                changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+                if changed:
+                    await Staff.filter(id=current.id).update(**changed)
+                if record.role and Role(record.role) != current.role:
+                    await audit.record(
+                        "staff.role_changed",
+                        actor=actor,
+                        target=current.registration_number,
+                        detail=f"{current.role.value} -> {record.role}",
+                        ip=ip,
+                    )
+                    await Staff.filter(id=current.id).update(role=Role(record.role))
+                    changed["role"] = record.role
+                if changed:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+            if progress and done % CHUNK == 0:
+                progress(done)
+        for start in range(0, len(new_staff), CHUNK):
+            await Staff.bulk_create(new_staff[start : start + CHUNK])
+        created = await Staff.filter(
+            registration_number__in=[s.registration_number for s in new_staff]
+        ).order_by("id")
+        for staff in created:
+            report.password_links.append((staff, await issue_password_link(staff)))
+        report.created = len(created)
+        await audit.record(
+            "staff.imported",
+            actor=actor,
+            target=filename,
+            detail=f"créés {report.created}, mis à jour {report.updated}, "
+            f"inchangés {report.unchanged}",
+            ip=ip,
+        )
+    if progress:
+        progress(len(records))
+    return report

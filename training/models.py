@@ -1,0 +1,150 @@
+"""The organisation being trained: agencies, staff, sessions and the audit trail."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AgencyKind(StrEnum):
+    MINISTRY = "ministry"
+    DIRECTORATE = "directorate"
+    PUBLIC_ESTABLISHMENT = "public_establishment"
+    LOCAL_AUTHORITY = "local_authority"
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    HR = "hr"
+    REPORTER = "reporter"
+    ADMIN = "admin"
+
+
+LANGUAGES = ("fr", "ar", "en")
+
+
+class Agency(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name_fr = fields.CharField(max_length=255)
+    name_ar = fields.CharField(max_length=255, default="")
+    name_en = fields.CharField(max_length=255, default="")
+    kind = fields.CharEnumField(AgencyKind, max_length=32)
+    parent: fields.ForeignKeyNullableRelation["Agency"] = fields.ForeignKeyField(
+        "training.Agency", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    # Materialised path of ids ("/1/4/9/"): a subtree is one indexed prefix query.
+    path = fields.CharField(max_length=512, default="/", db_index=True)
+    declared_headcount = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agency"
+        ordering = ["path"]
+
+    def name(self, language: str = "fr") -> str:
+        return getattr(self, f"name_{language}", "") or self.name_fr
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class Staff(Model):
+    id = fields.IntField(primary_key=True)
+    agency: fields.ForeignKeyRelation[Agency] = fields.ForeignKeyField(
+        "training.Agency", related_name="staff", on_delete=fields.RESTRICT
+    )
+    registration_number = fields.CharField(max_length=32, unique=True)
+    full_name = fields.CharField(max_length=255)
+    email = fields.CharField(max_length=255, unique=True)
+    job_title = fields.CharField(max_length=255, default="")
+    role = fields.CharEnumField(Role, max_length=16, default=Role.LEARNER)
+    language = fields.CharField(max_length=2, default="fr")
+    is_active = fields.BooleanField(default=True)
+    password_hash = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    deactivated_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "staff"
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name
+
+
+class Session(Model):
+    """A login: the cookie holds a random token, the table only its hash."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "training.Staff", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+    last_seen_at = fields.DatetimeField()
+    ip = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "session"
+
+
+class PasswordToken(Model):
+    """A one-time link to set a password (new accounts, resets)."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "training.Staff", related_name="password_tokens", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "password_token"
+
+
+class LoginThrottle(Model):
+    """Failed-login counter per key ("account:<identifier>" or "ip:<address>")."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=300, unique=True)
+    failures = fields.IntField(default=0)
+    last_failure_at = fields.DatetimeField()
+    blocked_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "login_throttle"
+
+
+class AuditEvent(Model):
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "training.Staff", related_name="audit_events", null=True, on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=64, db_index=True)
+    target = fields.CharField(max_length=255, default="")
+    detail = fields.TextField(default="")
+    ip = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "audit_event"
+        ordering = ["-at", "-id"]
+
+
+class DeploymentSetting(Model):
+    """Names that differ per country (authorities, laws), kept out of the lessons."""
+
+    key = fields.CharField(max_length=64, primary_key=True)
+    value = fields.TextField()
+
+    class Meta:
+        table = "deployment_setting"

@@ -1,0 +1,56 @@
+"""argon2 password hashing, and the rules a new password must meet."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+
+# The test suite hashes thousands of passwords: it asks for cheap parameters.
+_PROFILES = {
+    "strong": PasswordHasher(),
+    "fast": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
+_hasher = _PROFILES["strong"]
+# Verified when the account does not exist, so both cases cost the same time.
+_DUMMY_HASH = _PROFILES["strong"].hash("no account has this password")
+
+
+def configure(profile: str) -> None:
+    global _hasher, _DUMMY_HASH
+    _hasher = _PROFILES[profile]
+    _DUMMY_HASH = _hasher.hash("no account has this password")
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# argon2 is deliberately slow: it runs in a thread so other requests go on meanwhile.
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(password_hash: str, password: str) -> bool:
+    """True for the right password; an empty hash (no password set yet) never matches."""
+    return await asyncio.to_thread(_verify, password_hash, password)
+
+
+def password_problem(password: str, confirmation: str) -> str | None:
+    """Why a new password is refused, or None."""
+    if password != confirmation:
+        return "Les deux mots de passe saisis ne sont pas identiques."
+    if len(password) < MIN_LENGTH:
+        return (
+            f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères "
+            "(une phrase de passe convient très bien)."
+        )
+    if len(set(password)) < 5:
+        return "Le mot de passe est trop répétitif : choisissez une phrase de passe."
+    return None

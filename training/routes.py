@@ -1,0 +1,478 @@
+"""Pages of the training package: login, account, agencies, staff, imports, audit log."""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from training import agencies, audit, auth, importing, staff
+from training.agencies import KIND_LABELS, AgencyError, AgencyFields
+from training.models import Agency, Role
+from training.pages import Page, client_ip, page_number, render, require_role, signed_in
+from training.staff import LANGUAGE_LABELS, ROLE_LABELS, StaffError, StaffFields
+from training.tabular import Problem, TableError, read_table
+
+MANAGERS = (Role.HR, Role.ADMIN)
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _redirect(request: Request, name: str, **params) -> RedirectResponse:
+    return RedirectResponse(request.url_for(name, **params), status_code=303)
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths, so the login page cannot bounce users elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    settings = request.app.state.settings
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies or request.url.scheme == "https",
+    )
+
+
+# --- login, logout, own account --------------------------------------------------------------
+
+
+async def login(request: Request) -> Response:
+    next_url = _safe_next(request.query_params.get("next", "/"))
+    if request.method == "GET":
+        return render(request, "training/login.html", {"next": next_url})
+    form = await request.form()
+    identifier = str(form.get("identifier", ""))
+    result = await auth.log_in(
+        identifier,
+        str(form.get("password", "")),
+        ip=client_ip(request),
+        session_hours=request.app.state.settings.session_hours,
+    )
+    if result.staff is None:
+        if result.retry_after:
+            minutes = max(1, round(result.retry_after / 60))
+            error = f"Trop de tentatives infructueuses. Réessayez dans {minutes} minute(s)."
+        else:
+            error = "Identifiant ou mot de passe incorrect."
+        return render(
+            request,
+            "training/login.html",
+            {"next": next_url, "error": error, "identifier": identifier},
+            status=400,
+        )
+    # A new token on every login: a session id planted before login is never reused.
+    old_token = request.cookies.get(auth.SESSION_COOKIE, "")
+    if old_token:
+        await auth.close_session(old_token)
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    _set_session_cookie(request, response, result.token)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    if token:
+        await auth.close_session(token)
+    response = _redirect(request, "training:login")
+    response.delete_cookie(auth.SESSION_COOKIE)
+    return response
+
+
+async def account(request: Request) -> Response:
+    me = signed_in(request)
+    return render(
+        request,
+        "training/account.html",
+        {
+            "me": me,
+            "role_label": ROLE_LABELS[me.role],
+            "done": request.query_params.get("done"),
+        },
+    )
+
+
+async def change_password(request: Request) -> Response:
+    me = signed_in(request)
+    form = await request.form()
+    problem = await auth.change_password(
+        me, str(form.get("current", "")), str(form.get("new", "")), str(form.get("confirm", ""))
+    )
+    if problem:
+        return render(
+            request,
+            "training/account.html",
+            {
+                "me": me,
+                "role_label": ROLE_LABELS[me.role],
+                "password_error": problem,
+            },
+            status=400,
+        )
+    await auth.close_all_sessions(me.id, except_token=request.user.token)
+    await audit.record(
+        "staff.password_changed", actor=me, target=me.registration_number, ip=client_ip(request)
+    )
+    return RedirectResponse(
+        request.url_for("training:account").include_query_params(done="password"), status_code=303
+    )
+
+
+async def set_password(request: Request) -> Response:
+    token = request.path_params["token"]
+    person = await staff.staff_for_password_token(token)
+    if person is None:
+        return render(request, "training/password_set.html", {"expired": True}, status=404)
+    if request.method == "GET":
+        return render(request, "training/password_set.html", {"person": person})
+    form = await request.form()
+    problem = await staff.set_password_with_token(
+        token, str(form.get("password", "")), str(form.get("confirm", ""))
+    )
+    if problem:
+        return render(
+            request, "training/password_set.html", {"person": person, "error": problem}, status=400
+        )
+    return RedirectResponse(
+        request.url_for("training:login").include_query_params(done="password"), status_code=303
+    )
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+
+async def agency_list(request: Request) -> Response:
+    me = require_role(request, Role.ADMIN, Role.REPORTER, Role.HR)
+    tree = (
+        await Agency.all().order_by("path")
+        if me.role != Role.HR
+        else await agencies.agency_tree(me)
+    )
+    counts = await staff.active_counts([a.id for a in tree])
+    return render(
+        request,
+        "training/agencies.html",
+        {
+            "tree": tree,
+            "counts": counts,
+            "kinds": KIND_LABELS,
+            "can_edit": me.role == Role.ADMIN,
+        },
+    )
+
+
+def _agency_fields(form) -> AgencyFields:
+    return AgencyFields(
+        **{name: str(form.get(name, "")).strip() for name in AgencyFields.__dataclass_fields__}
+    )
+
+
+async def agency_form(request: Request) -> Response:
+    me = require_role(request, Role.ADMIN)
+    agency = None
+    if "agency_id" in request.path_params:
+        agency = await Agency.get_or_none(id=request.path_params["agency_id"]).prefetch_related(
+            "parent"
+        )
+        if agency is None:
+            raise HTTPException(404)
+    if request.method == "GET":
+        fields = (
+            AgencyFields(
+                code=agency.code,
+                name_fr=agency.name_fr,
+                kind=agency.kind.value,
+                name_ar=agency.name_ar,
+                name_en=agency.name_en,
+                parent_code=agency.parent.code if agency.parent else "",
+                declared_headcount=str(agency.declared_headcount),
+            )
+            if agency
+            else AgencyFields(
+                code="",
+                name_fr="",
+                kind="directorate",
+                parent_code=request.query_params.get("parent", ""),
+            )
+        )
+        return await _render_agency_form(request, fields, agency)
+    fields = _agency_fields(await request.form())
+    try:
+        await agencies.save_agency(fields, actor=me, ip=client_ip(request), agency=agency)
+    except AgencyError as exc:
+        return await _render_agency_form(request, fields, agency, exc.problems, status=400)
+    return _redirect(request, "training:agencies")
+
+
+async def _render_agency_form(request, fields, agency, problems=(), status=200) -> Response:
+    return render(
+        request,
+        "training/agency_form.html",
+        {
+            "fields": fields,
+            "agency": agency,
+            "problems": list(problems),
+            "kinds": KIND_LABELS,
+            "errors": {p.column for p in problems},
+            "parents": await Agency.all().order_by("path"),
+        },
+        status=status,
+    )
+
+
+async def _uploaded(request: Request) -> tuple[str, bytes]:
+    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return "", b""
+    return upload.filename, await upload.read()
+
+
+async def agency_import(request: Request) -> Response:
+    me = require_role(request, Role.ADMIN)
+    if request.method == "GET":
+        return render(request, "training/agency_import.html", {})
+    filename, data = await _uploaded(request)
+    try:
+        if not filename:
+            raise TableError("choisissez un fichier à importer")
+        rows = read_table(filename, data, agencies.AGENCY_COLUMNS, agencies.AGENCY_OPTIONAL)
+        counts = await agencies.import_agencies(rows, actor=me, ip=client_ip(request))
+    except TableError as exc:
+        return render(
+            request,
+            "training/agency_import.html",
+            {"problems": [Problem(0, "", str(exc))]},
+            status=400,
+        )
+    except AgencyError as exc:
+        return render(
+            request, "training/agency_import.html", {"problems": exc.problems}, status=400
+        )
+    return render(request, "training/agency_import.html", {"counts": counts, "filename": filename})
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+async def staff_list(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    search = request.query_params.get("q", "").strip()
+    include_inactive = request.query_params.get("inactive") == "1"
+    size = request.app.state.settings.page_size
+    number = page_number(request)
+    rows, total = await staff.search_staff(me, search, number, size, include_inactive)
+    return render(
+        request,
+        "training/staff_list.html",
+        {
+            "rows": rows,
+            "page": Page(number, size, total),
+            "q": search,
+            "inactive": include_inactive,
+            "roles": ROLE_LABELS,
+        },
+    )
+
+
+async def _staff_or_404(request: Request):
+    me = require_role(request, *MANAGERS)
+    person = await staff.staff_in_scope(me, request.path_params["staff_id"])
+    if person is None:
+        raise HTTPException(404)
+    return me, person
+
+
+def _render_detail(request: Request, person, token: str = "") -> Response:
+    """The staff page; a fresh one-time link is shown once, never put in a URL of ours."""
+    link = str(request.url_for("training:set_password", token=token)) if token else ""
+    return render(
+        request,
+        "training/staff_detail.html",
+        {
+            "person": person,
+            "roles": ROLE_LABELS,
+            "languages": LANGUAGE_LABELS,
+            "password_link": link,
+        },
+    )
+
+
+async def staff_detail(request: Request) -> Response:
+    _, person = await _staff_or_404(request)
+    return _render_detail(request, person)
+
+
+def _staff_fields(form) -> StaffFields:
+    return StaffFields(
+        **{name: str(form.get(name, "")) for name in StaffFields.__dataclass_fields__}
+    )
+
+
+async def _render_staff_form(request, me, fields, person, problems=(), status=200) -> Response:
+    return render(
+        request,
+        "training/staff_form.html",
+        {
+            "fields": fields,
+            "person": person,
+            "problems": list(problems),
+            "errors": {p.column for p in problems},
+            "agencies": await staff.agency_choices(me),
+            "roles": {role: ROLE_LABELS[role] for role in staff.assignable_roles(me)},
+            "languages": LANGUAGE_LABELS,
+        },
+        status=status,
+    )
+
+
+async def staff_form(request: Request) -> Response:
+    if "staff_id" in request.path_params:
+        me, person = await _staff_or_404(request)
+    else:
+        me, person = require_role(request, *MANAGERS), None
+    if request.method == "GET":
+        fields = (
+            StaffFields(
+                registration_number=person.registration_number,
+                full_name=person.full_name,
+                email=person.email,
+                agency_code=person.agency.code,
+                job_title=person.job_title,
+                language=person.language,
+                role=person.role.value,
+            )
+            if person
+            else StaffFields("", "", "", me.agency.code, role=Role.LEARNER.value)
+        )
+        return await _render_staff_form(request, me, fields, person)
+    fields = _staff_fields(await request.form())
+    if person and person.role not in staff.assignable_roles(me):
+        fields.role = ""  # an HR officer edits a reporter's details without touching the role
+    try:
+        saved, token = await staff.save_staff(fields, actor=me, ip=client_ip(request), staff=person)
+    except StaffError as exc:
+        return await _render_staff_form(request, me, fields, person, exc.problems, status=400)
+    if token:
+        await saved.fetch_related("agency")
+        return _render_detail(request, saved, token)
+    return _redirect(request, "training:staff_detail", staff_id=saved.id)
+
+
+async def staff_deactivate(request: Request) -> Response:
+    me, person = await _staff_or_404(request)
+    if person.id == me.id:
+        raise HTTPException(400, "Vous ne pouvez pas désactiver votre propre compte.")
+    await staff.deactivate(person, actor=me, ip=client_ip(request))
+    return _redirect(request, "training:staff_detail", staff_id=person.id)
+
+
+async def staff_reactivate(request: Request) -> Response:
+    me, person = await _staff_or_404(request)
+    await staff.reactivate(person, actor=me, ip=client_ip(request))
+    return _redirect(request, "training:staff_detail", staff_id=person.id)
+
+
+async def staff_reset_password(request: Request) -> Response:
+    me, person = await _staff_or_404(request)
+    token = await staff.reset_password(person, actor=me, ip=client_ip(request))
+    return _render_detail(request, person, token)
+
+
+async def staff_import(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    if request.method == "GET":
+        return render(request, "training/staff_import.html", {})
+    filename, data = await _uploaded(request)
+    try:
+        if not filename:
+            raise importing.ImportRejected([Problem(0, "", "choisissez un fichier à importer")])
+        rows = importing.read_staff_file(filename, data)
+        report = await importing.import_staff(
+            rows, actor=me, ip=client_ip(request), filename=filename
+        )
+    except importing.ImportRejected as exc:
+        return render(
+            request,
+            "training/staff_import.html",
+            {"problems": exc.problems, "filename": filename},
+            status=400,
+        )
+    return render(request, "training/staff_import.html", {"report": report, "filename": filename})
+
+
+# --- audit log -------------------------------------------------------------------------------
+
+
+async def audit_log(request: Request) -> Response:
+    require_role(request, Role.ADMIN)
+    size = request.app.state.settings.page_size
+    number = page_number(request)
+    action = request.query_params.get("action", "")
+    events, total = await audit.list_events(number, size, action)
+    return render(
+        request,
+        "training/audit.html",
+        {
+            "events": events,
+            "page": Page(number, size, total),
+            "action": action,
+        },
+    )
+
+
+routes = [
+    Route("/login", login, methods=["GET", "POST"], name="training:login"),
+    Route("/logout", logout, methods=["POST"], name="training:logout"),
+    Route("/account", account, name="training:account"),
+    Route("/account/password", change_password, methods=["POST"], name="training:change_password"),
+    Route(
+        "/password/set/{token}", set_password, methods=["GET", "POST"], name="training:set_password"
+    ),
+    Route("/agencies", agency_list, name="training:agencies"),
+    Route("/agencies/new", agency_form, methods=["GET", "POST"], name="training:agency_new"),
+    Route(
+        "/agencies/import", agency_import, methods=["GET", "POST"], name="training:agency_import"
+    ),
+    Route(
+        "/agencies/{agency_id:int}/edit",
+        agency_form,
+        methods=["GET", "POST"],
+        name="training:agency_edit",
+    ),
+    Route("/staff", staff_list, name="training:staff"),
+    Route("/staff/new", staff_form, methods=["GET", "POST"], name="training:staff_new"),
+    Route("/staff/import", staff_import, methods=["GET", "POST"], name="training:staff_import"),
+    Route("/staff/{staff_id:int}", staff_detail, name="training:staff_detail"),
+    Route(
+        "/staff/{staff_id:int}/edit",
+        staff_form,
+        methods=["GET", "POST"],
+        name="training:staff_edit",
+    ),
+    Route(
+        "/staff/{staff_id:int}/deactivate",
+        staff_deactivate,
+        methods=["POST"],
+        name="training:staff_deactivate",
+    ),
+    Route(
+        "/staff/{staff_id:int}/reactivate",
+        staff_reactivate,
+        methods=["POST"],
+        name="training:staff_reactivate",
+    ),
+    Route(
+        "/staff/{staff_id:int}/reset-password",
+        staff_reset_password,
+        methods=["POST"],
+        name="training:staff_reset_password",
+    ),
+    Route("/audit", audit_log, name="training:audit"),
+]

@@ -1,0 +1,309 @@
+"""Staff accounts as HR officers manage them: search, edit, deactivate, passwords."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from training import audit, passwords
+from training.agencies import in_scope, manages_all, scope_agencies
+from training.auth import close_all_sessions, now, token_hash
+from training.models import LANGUAGES, Agency, PasswordToken, Role, Staff
+from training.tabular import Problem
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REGISTRATION = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+PASSWORD_LINK_DAYS = 7
+ROLE_LABELS = {
+    Role.LEARNER: "Apprenant",
+    Role.HR: "Responsable RH",
+    Role.REPORTER: "Rapporteur",
+    Role.ADMIN: "Administrateur",
+}
+LANGUAGE_LABELS = {"fr": "Français", "ar": "العربية", "en": "English"}
+
+
+class StaffError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class StaffFields:
+    registration_number: str
+    full_name: str
+    email: str
+    agency_code: str
+    job_title: str = ""
+    language: str = "fr"
+    role: str = ""
+
+    def normalised(self) -> StaffFields:
+        return StaffFields(
+            registration_number=self.registration_number.strip().upper(),
+            full_name=" ".join(self.full_name.split()),
+            email=self.email.strip().lower(),
+            agency_code=self.agency_code.strip().upper(),
+            job_title=self.job_title.strip(),
+            language=self.language.strip().lower() or "fr",
+            role=self.role.strip().lower(),
+        )
+
+
+def assignable_roles(actor: Staff | None) -> list[Role]:
+    """HR officers give the learner and HR roles; administrators give any role."""
+    return list(Role) if manages_all(actor) else [Role.LEARNER, Role.HR]
+
+
+def field_problems(fields: StaffFields, line: int, actor: Staff | None) -> list[Problem]:
+    """What is wrong with one staff record, before looking at the database."""
+    problems = []
+    if not REGISTRATION.match(fields.registration_number):
+        problems.append(
+            Problem(
+                line,
+                "registration_number",
+                "matricule obligatoire : lettres, chiffres et tirets (32 au plus)",
+            )
+        )
+    if not fields.full_name:
+        problems.append(Problem(line, "full_name", "le nom complet est obligatoire"))
+    if not EMAIL.match(fields.email):
+        problems.append(
+            Problem(line, "email", f"« {fields.email} » n'est pas une adresse électronique valide")
+        )
+    if fields.language not in LANGUAGES:
+        problems.append(
+            Problem(
+                line,
+                "language",
+                f"« {fields.language} » n'est pas une langue proposée (fr, ar ou en)",
+            )
+        )
+    if fields.role and fields.role not in {role.value for role in assignable_roles(actor)}:
+        allowed = ", ".join(role.value for role in assignable_roles(actor))
+        problems.append(
+            Problem(
+                line,
+                "role",
+                f"« {fields.role} » n'est pas un rôle que vous pouvez attribuer ({allowed})",
+            )
+        )
+    return problems
+
+
+def staff_query(actor: Staff, search: str = "", include_inactive: bool = False):
+    query = (
+        Staff.filter(agency__path__startswith=actor.agency.path)
+        if actor.role == Role.HR
+        else Staff.all()
+    )
+    if not include_inactive:
+        query = query.filter(is_active=True)
+    for word in search.split():
+        query = query.filter(
+            Q(full_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(registration_number__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    return query
+
+
+async def search_staff(
+    actor: Staff, search: str, page: int, page_size: int, include_inactive: bool = False
+) -> tuple[list[Staff], int]:
+    query = staff_query(actor, search, include_inactive)
+    total = await query.count()
+    rows = (
+        await query.order_by("full_name", "id")
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .prefetch_related("agency")
+    )
+    return rows, total
+
+
+async def staff_in_scope(actor: Staff, staff_id: int) -> Staff | None:
+    staff = await Staff.get_or_none(id=staff_id).prefetch_related("agency")
+    if staff is None or not in_scope(actor, staff.agency):
+        return None
+    return staff
+
+
+async def issue_password_link(staff: Staff) -> str:
+    """A one-time token to set a password; earlier unused tokens stop working."""
+    await PasswordToken.filter(staff_id=staff.id, used_at=None).delete()
+    token = secrets.token_urlsafe(32)
+    at = now()
+    await PasswordToken.create(
+        token_hash=token_hash(token),
+        staff=staff,
+        created_at=at,
+        expires_at=at + timedelta(days=PASSWORD_LINK_DAYS),
+    )
+    return token
+
+
+async def save_staff(
+    fields: StaffFields, *, actor: Staff, ip: str = "", staff: Staff | None = None
+) -> tuple[Staff, str]:
+    """Create or edit one staff member; a new account also gets a password-set token."""
+    fields = fields.normalised()
+    problems = field_problems(fields, 0, actor)
+    agency = await scope_agencies(actor).get_or_none(code=fields.agency_code)
+    if agency is None:
+        problems.append(
+            Problem(
+                0,
+                "agency_code",
+                f"aucune administration de votre périmètre n'a le code {fields.agency_code}",
+            )
+        )
+    other = Staff.exclude(id=staff.id) if staff else Staff.all()
+    if await other.filter(registration_number=fields.registration_number).exists():
+        problems.append(
+            Problem(
+                0,
+                "registration_number",
+                f"le matricule {fields.registration_number} est déjà attribué",
+            )
+        )
+    if (
+        await (Staff.exclude(id=staff.id) if staff else Staff.all())
+        .filter(email=fields.email)
+        .exists()
+    ):
+        problems.append(
+            Problem(0, "email", f"l'adresse {fields.email} est déjà utilisée par un autre compte")
+        )
+    if problems:
+        raise StaffError(problems)
+    assert agency is not None
+    values = {
+        "registration_number": fields.registration_number,
+        "full_name": fields.full_name,
+        "email": fields.email,
+        "agency": agency,
+        "job_title": fields.job_title,
+        "language": fields.language,
+    }
+    token = ""
+    async with in_transaction():
+        if staff is None:
+            staff = await Staff.create(**values, role=Role(fields.role or Role.LEARNER))
+            token = await issue_password_link(staff)
+            await audit.record(
+                "staff.created", actor=actor, target=staff.registration_number, ip=ip
+            )
+        else:
+            old_role = staff.role
+            await staff.update_from_dict(values).save()
+            await audit.record(
+                "staff.updated", actor=actor, target=staff.registration_number, ip=ip
+            )
+            if fields.role and Role(fields.role) != old_role:
+                await change_role(staff, Role(fields.role), actor=actor, ip=ip)
+    return staff, token
+
+
+async def change_role(staff: Staff, role: Role, *, actor: Staff, ip: str = "") -> None:
+    detail = f"{staff.role.value} -> {role.value}"
+    staff.role = role
+    await staff.save(update_fields=["role"])
+    await close_all_sessions(staff.id)
+    await audit.record(
+        "staff.role_changed", actor=actor, target=staff.registration_number, detail=detail, ip=ip
+    )
+
+
+async def deactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
+    """A leaver keeps their history; they can no longer sign in, from this very moment."""
+    if not staff.is_active:
+        return
+    async with in_transaction():
+        staff.is_active = False
+        staff.deactivated_at = now()
+        await staff.save(update_fields=["is_active", "deactivated_at"])
+        await close_all_sessions(staff.id)
+        await PasswordToken.filter(staff_id=staff.id, used_at=None).delete()
+        await audit.record(
+            "staff.deactivated", actor=actor, target=staff.registration_number, ip=ip
+        )
+
+
+async def reactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
+    if staff.is_active:
+        return
+    staff.is_active = True
+    staff.deactivated_at = None
+    await staff.save(update_fields=["is_active", "deactivated_at"])
+    await audit.record("staff.reactivated", actor=actor, target=staff.registration_number, ip=ip)
+
+
+async def reset_password(staff: Staff, *, actor: Staff, ip: str = "") -> str:
+    """Void the current password and sessions; returns a one-time password-set token."""
+    async with in_transaction():
+        staff.password_hash = ""
+        await staff.save(update_fields=["password_hash"])
+        await close_all_sessions(staff.id)
+        token = await issue_password_link(staff)
+        await audit.record(
+            "staff.password_reset", actor=actor, target=staff.registration_number, ip=ip
+        )
+    return token
+
+
+async def staff_for_password_token(token: str) -> Staff | None:
+    row = await PasswordToken.get_or_none(
+        token_hash=token_hash(token), used_at=None
+    ).prefetch_related("staff")
+    if row is None or row.expires_at <= now() or not row.staff.is_active:
+        return None
+    return row.staff
+
+
+async def set_password_with_token(token: str, password: str, confirmation: str) -> str | None:
+    """Use a one-time link; returns the problem, or None when the password is set."""
+    problem = passwords.password_problem(password, confirmation)
+    if problem:
+        return problem
+    new_hash = await passwords.hash_password(password)
+    async with in_transaction():
+        used = await PasswordToken.filter(
+            token_hash=token_hash(token), used_at=None, expires_at__gt=now()
+        ).update(used_at=now())
+        if not used:
+            return (
+                "Ce lien a expiré ou a déjà servi : "
+                "demandez un nouveau lien à votre responsable RH."
+            )
+        row = await PasswordToken.get(token_hash=token_hash(token)).prefetch_related("staff")
+        row.staff.password_hash = new_hash
+        await row.staff.save(update_fields=["password_hash"])
+        await audit.record(
+            "staff.password_set", actor=row.staff, target=row.staff.registration_number
+        )
+    return None
+
+
+async def active_counts(agency_ids: list[int]) -> dict[int, int]:
+    """Active staff per agency (directly attached, not counting sub-agencies)."""
+    rows = (
+        await Staff.filter(agency_id__in=agency_ids, is_active=True)
+        .annotate(n=Count("id"))
+        .group_by("agency_id")
+        .values("agency_id", "n")
+    )
+    return {row["agency_id"]: row["n"] for row in rows}
+
+
+async def agency_choices(actor: Staff) -> list[Agency]:
+    return await scope_agencies(actor).order_by("path")
