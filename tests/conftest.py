@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import shutil
 from dataclasses import dataclass
@@ -153,3 +154,8 @@ async def world(app) -> World:
         learner_b=await add_staff("L-B", dir_b),
         learner_min2=await add_staff("L-2", min2),
     )
+
+
+def shown(response: httpx.Response) -> str:
+    """The page's text as a reader sees it (HTML entities decoded)."""
+    return html.unescape(response.text)

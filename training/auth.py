@@ -22,7 +22,8 @@ from training import audit, passwords
 from training.models import LoginThrottle, Session, Staff
 
 SESSION_COOKIE = "amane_session"
-THROTTLE_FREE_FAILURES = 5
+# Per account; an address (a whole office behind one NAT) gets more room before it waits.
+THROTTLE_FREE_FAILURES = {"account": 5, "ip": 20}
 THROTTLE_BASE_SECONDS = 30
 THROTTLE_MAX_SECONDS = 15 * 60
 # last_seen is written at most this often, so reading pages does not write on every request.
@@ -58,9 +59,10 @@ async def _count_failure(keys: list[str], at: datetime) -> None:
         row, _ = await LoginThrottle.get_or_create(key=key, defaults={"last_failure_at": at})
         await LoginThrottle.filter(id=row.id).update(failures=F("failures") + 1, last_failure_at=at)
         failures = row.failures + 1
-        if failures >= THROTTLE_FREE_FAILURES:
+        free = THROTTLE_FREE_FAILURES[key.split(":", 1)[0]]
+        if failures >= free:
             delay = min(
-                THROTTLE_BASE_SECONDS * 2 ** (failures - THROTTLE_FREE_FAILURES),
+                THROTTLE_BASE_SECONDS * 2 ** (failures - free),
                 THROTTLE_MAX_SECONDS,
             )
             await LoginThrottle.filter(id=row.id).update(

@@ -227,11 +227,11 @@ async def _render_agency_form(request, fields, agency, problems=(), status=200) 
 
 
 async def _uploaded(request: Request) -> tuple[str, bytes]:
-    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return "", b""
-    return upload.filename, await upload.read()
+    async with request.form(max_part_size=MAX_UPLOAD_BYTES) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return "", b""
+        return upload.filename, await upload.read()
 
 
 async def agency_import(request: Request) -> Response:
