@@ -27,12 +27,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"ligne {self.line}" if self.line else "fichier"
-        return (
-            f"{where}, colonne {self.column} : {self.message}"
-            if self.column
-            else f"{where} : {self.message}"
-        )
+        """ "ligne 3, colonne email : …" in a file; "champ email : …" in a form (line 0)."""
+        if self.line and self.column:
+            return f"ligne {self.line}, colonne {self.column} : {self.message}"
+        if self.line:
+            return f"ligne {self.line} : {self.message}"
+        if self.column:
+            return f"champ {self.column} : {self.message}"
+        return f"fichier : {self.message}"
 
 
 def _cell(value: object) -> str:

@@ -1,0 +1,79 @@
+"""The `amane` command line: migrations, imports and the demo seed, as an operator runs them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server import Settings, create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def amane(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "AMANE_DATA_DIR": str(tmp_path), "AMANE_SECRET_KEY": "cli-test"}
+    return subprocess.run(
+        [sys.executable, "-c", "import server; server.main()", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_unmigrated_database_is_refused_with_what_to_run(tmp_path):
+    settings = Settings(
+        database_url=f"sqlite://{tmp_path / 'new.sqlite3'}",
+        secret_key="x",
+        data_dir=tmp_path,
+        password_hashing="fast",
+    )
+    app = create_app(settings)
+    with pytest.raises(RuntimeError, match="run `amane migrate`"):
+        async with app.router.lifespan_context(app):
+            pass
+
+
+def test_operator_flow(tmp_path):
+    refused = amane(tmp_path, "demo", "seed")
+    assert refused.returncode == 1 and "run `amane migrate`" in refused.stderr
+
+    assert "Applied" in amane(tmp_path, "migrate").stdout
+    assert "up to date" in amane(tmp_path, "migrate").stdout
+
+    seeded = amane(tmp_path, "demo", "seed")
+    assert seeded.returncode == 0 and "admin@amane.test" in seeded.stdout
+    assert "already present" in amane(tmp_path, "demo", "seed").stdout
+
+    tree = tmp_path / "tree.csv"
+    tree.write_text("code;name_fr;kind;parent_code\nMEF-DI;Direction des Impôts;directorate;MEF\n")
+    imported = amane(tmp_path, "agencies", "import", str(tree))
+    assert imported.returncode == 0, imported.stderr
+    assert "1 created, 0 updated, 0 unchanged" in imported.stdout
+
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "registration_number,full_name,email,agency_code,job_title,language\n"
+        "DI-1,Mehdi Fassi,mehdi.fassi@example.org,MEF-DI,Inspecteur,fr\n"
+    )
+    first = amane(tmp_path, "staff", "import", str(staff))
+    assert first.returncode == 0, first.stderr
+    assert "1 created" in first.stdout and "/password/set/" in first.stdout
+    assert (
+        "0 created, 0 updated, 1 unchanged" in amane(tmp_path, "staff", "import", str(staff)).stdout
+    )
+
+    staff.write_text(
+        "registration_number,full_name,email,agency_code,job_title,language\n"
+        "DI-2,Sans Adresse,,MEF-DI,,fr\n"
+    )
+    bad = amane(tmp_path, "staff", "import", str(staff))
+    assert bad.returncode == 1
+    assert "rejected, nothing was written" in bad.stderr
+    assert "ligne 2, colonne email" in bad.stderr
+
+    missing = amane(tmp_path, "staff", "import", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1 and "no such file" in missing.stderr

@@ -1,0 +1,194 @@
+"""Staff import: a bad row rejects the whole file and says where; re-imports change nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from tests.conftest import shown
+from training.importing import ImportRejected, import_staff, read_staff_file
+from training.models import AuditEvent, PasswordToken, Staff
+
+HEADER = "registration_number,full_name,email,agency_code,job_title,language,role"
+GOOD = [
+    "N-100,Amina Kettani,amina.kettani@example.org,MIN1-A,Juriste,fr,",
+    "N-101,Driss Lahlou,driss.lahlou@example.org,MIN1-B,Comptable,ar,learner",
+    "N-102,Hind Sefrioui,hind.sefrioui@example.org,MIN1,Responsable RH adjointe,en,hr",
+]
+
+
+def csv_file(*lines: str, sep: str = ",", bom: bool = False) -> bytes:
+    text = "\n".join(line.replace(",", sep) for line in lines) + "\n"
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+
+
+def xlsx_file(*lines: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for line in lines:
+        sheet.append(line.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def run_import(data: bytes, actor, filename: str = "staff.csv"):
+    return await import_staff(read_staff_file(filename, data), actor=actor, filename=filename)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (csv_file(HEADER, *GOOD), "staff.csv"),
+        (csv_file(HEADER, *GOOD, bom=True), "staff.csv"),
+        (csv_file(HEADER, *GOOD, sep=";"), "staff.csv"),
+        (csv_file(HEADER, *GOOD, sep=";", bom=True), "staff.csv"),
+        (xlsx_file(HEADER, *GOOD), "staff.xlsx"),
+    ],
+    ids=["csv", "csv-bom", "csv-semicolon", "csv-semicolon-bom", "xlsx"],
+)
+async def test_good_file_creates_then_reimport_changes_nothing(world, data, filename):
+    report = await run_import(data, world.hr_min1, filename)
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    hind = await Staff.get(registration_number="N-102").prefetch_related("agency")
+    assert hind.agency.code == "MIN1" and hind.language == "en" and hind.role == "hr"
+    assert hind.password_hash == ""
+    assert len(report.password_links) == 3
+    tokens = await PasswordToken.all().count()
+
+    again = await run_import(data, world.hr_min1, filename)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert again.password_links == []
+    assert await PasswordToken.all().count() == tokens
+
+
+async def test_changed_rows_are_updated(world):
+    await run_import(csv_file(HEADER, *GOOD), world.hr_min1)
+    changed = GOOD[0].replace("Juriste", "Juriste principale")
+    report = await run_import(csv_file(HEADER, changed, GOOD[1]), world.hr_min1)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert (await Staff.get(registration_number="N-100")).job_title == "Juriste principale"
+
+
+async def test_role_change_by_import_is_audited(world):
+    await run_import(csv_file(HEADER, *GOOD), world.hr_min1)
+    promoted = GOOD[0] + "hr"
+    await run_import(csv_file(HEADER, promoted), world.hr_min1)
+    event = await AuditEvent.get(action="staff.role_changed", target="N-100")
+    assert event.detail == "learner -> hr"
+
+
+ERROR_CASES = {
+    "missing column": (
+        csv_file("registration_number,full_name,email,agency_code,language", GOOD[0][:-1]),
+        "colonne(s) obligatoire(s) absente(s) : job_title",
+    ),
+    "unknown column": (
+        csv_file(HEADER + ",grade", GOOD[0] + ",A"),
+        "colonne(s) inconnue(s) : grade",
+    ),
+    "bad email": (
+        csv_file(HEADER, GOOD[0], "N-103,Sara Naciri,sara.naciri-at-example.org,MIN1-A,,fr,"),
+        "ligne 3, colonne email : « sara.naciri-at-example.org » n'est pas une adresse",
+    ),
+    "duplicate registration number in the file": (
+        csv_file(HEADER, GOOD[0], GOOD[0].replace("amina.kettani@", "amina2@")),
+        "ligne 3, colonne registration_number : « N-100 » figure déjà ligne 2 du fichier",
+    ),
+    "duplicate email in the file": (
+        csv_file(HEADER, GOOD[0], GOOD[1].replace("driss.lahlou@", "amina.kettani@")),
+        "ligne 3, colonne email : « amina.kettani@example.org » figure déjà ligne 2",
+    ),
+    "unknown agency code": (
+        csv_file(HEADER, GOOD[0].replace("MIN1-A", "NOPE")),
+        "ligne 2, colonne agency_code : aucune administration n'a le code « NOPE »",
+    ),
+    "agency outside the HR officer's scope": (
+        csv_file(HEADER, GOOD[0].replace("MIN1-A", "MIN2")),
+        "ligne 2, colonne agency_code : l'administration MIN2 n'est pas dans votre périmètre",
+    ),
+    "bad language": (
+        csv_file(HEADER, GOOD[0].replace(",fr,", ",de,")),
+        "ligne 2, colonne language : « de » n'est pas une langue proposée",
+    ),
+    "role the officer cannot give": (
+        csv_file(HEADER, GOOD[0] + "admin"),
+        "ligne 2, colonne role : « admin » n'est pas un rôle que vous pouvez attribuer",
+    ),
+    "missing name": (
+        csv_file(HEADER, "N-104,,n104@example.org,MIN1-A,,fr,"),
+        "ligne 2, colonne full_name : le nom complet est obligatoire",
+    ),
+    "email of another existing account": (
+        csv_file(HEADER, GOOD[0].replace("amina.kettani@example.org", "l-b@example.org")),
+        "ligne 2, colonne email : l'adresse l-b@example.org est déjà celle d'un autre agent",
+    ),
+    "not UTF-8": (
+        (HEADER + "\n" + GOOD[0].replace("Kettani", "Kettani\xe9") + "\n").encode("latin-1"),
+        "n'est pas en UTF-8",
+    ),
+    "empty file": (b"", "le fichier est vide"),
+}
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+async def test_bad_file_is_rejected_whole(world, case):
+    data, message = ERROR_CASES[case]
+    # The good rows around the bad one must not be written either.
+    before = await Staff.all().count()
+    with pytest.raises(ImportRejected) as caught:
+        await run_import(data, world.hr_min1)
+    listed = [str(problem) for problem in caught.value.problems]
+    assert any(message in line for line in listed), listed
+    assert await Staff.all().count() == before
+    assert not await AuditEvent.filter(action="staff.imported").exists()
+
+
+async def test_every_error_is_listed_at_once(world):
+    data = csv_file(
+        HEADER,
+        "N-200,Un,un-at-example.org,MIN1-A,,fr,",
+        "N-201,Deux,deux@example.org,NOPE,,xx,",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        await run_import(data, world.hr_min1)
+    where = [(p.line, p.column) for p in caught.value.problems]
+    assert where == [(2, "email"), (3, "agency_code"), (3, "language")]
+
+
+async def test_existing_staff_of_another_scope_cannot_be_taken_over(world):
+    line = "L-2,Agent L-2,l-2@example.org,MIN1-A,,fr,"
+    with pytest.raises(ImportRejected) as caught:
+        await run_import(csv_file(HEADER, line), world.hr_min1)
+    assert "hors de votre périmètre" in str(caught.value.problems[0])
+
+
+async def test_import_page(client, world):
+    await client.login("hr1@example.org")
+    page = await client.get("/staff/import")
+    assert "registration_number" in page.text
+    files = {"file": ("agents.csv", csv_file(HEADER, *GOOD), "text/csv")}
+    response = await client.submit("/staff/import", files=files)
+    assert response.status_code == 200
+    text = shown(response)
+    assert "agents.csv importé : 3 agent(s) créé(s), 0 mis à jour, 0 inchangé(s)." in text
+    assert text.count("/password/set/") == 3
+    event = await AuditEvent.get(action="staff.imported")
+    assert event.target == "agents.csv" and event.ip == "203.0.113.7"
+
+
+async def test_import_page_lists_problems(client, world):
+    await client.login("hr1@example.org")
+    files = {"file": ("agents.csv", ERROR_CASES["bad email"][0], "text/csv")}
+    response = await client.submit("/staff/import", files=files)
+    assert response.status_code == 400
+    text = shown(response)
+    assert "rien n'a été enregistré" in text
+    assert "ligne 3, colonne email" in text
+
+
+async def test_import_page_without_file(client, world):
+    await client.login("hr1@example.org")
+    response = await client.submit("/staff/import", files={"file": ("", b"", "text/csv")})
+    assert response.status_code == 400
+    assert "choisissez un fichier" in shown(response)
