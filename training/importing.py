@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from training import audit
 from training.agencies import in_scope
 from training.models import Agency, Role, Staff
-from training.staff import StaffFields, field_problems, issue_password_link
+from training.staff import StaffFields, field_problems, issue_password_links
 from training.tabular import Problem, Row, TableError, read_table
 
 REQUIRED_COLUMNS = [
@@ -46,6 +46,14 @@ def read_staff_file(filename: str, data: bytes) -> list[Row]:
         raise ImportRejected([Problem(0, "", str(exc))]) from None
 
 
+async def _in_chunks(values: list[str], query) -> list[Staff]:
+    """Run an IN query by slices: SQLite caps the number of bound values per statement."""
+    found: list[Staff] = []
+    for start in range(0, len(values), CHUNK):
+        found += await query(values[start : start + CHUNK])
+    return found
+
+
 async def _check(
     rows: list[Row], actor: Staff | None
 ) -> tuple[list[Problem], list[StaffFields], dict, dict]:
@@ -54,14 +62,16 @@ async def _check(
     agencies = {a.code: a for a in await Agency.filter(code__in={r.agency_code for r in records})}
     existing = {
         s.registration_number: s
-        for s in await Staff.filter(
-            registration_number__in=[r.registration_number for r in records]
-        ).prefetch_related("agency")
+        for s in await _in_chunks(
+            [r.registration_number for r in records],
+            lambda chunk: Staff.filter(registration_number__in=chunk).prefetch_related("agency"),
+        )
     }
     email_owners = {
         s.email: s.registration_number
-        for s in await Staff.filter(email__in=[r.email for r in records]).only(
-            "email", "registration_number"
+        for s in await _in_chunks(
+            [r.email for r in records],
+            lambda chunk: Staff.filter(email__in=chunk).only("email", "registration_number"),
         )
     }
     first_line: dict[tuple[str, str], int] = {}
@@ -171,11 +181,11 @@ async def import_staff(
                 progress(done)
         for start in range(0, len(new_staff), CHUNK):
             await Staff.bulk_create(new_staff[start : start + CHUNK])
-        created = await Staff.filter(
-            registration_number__in=[s.registration_number for s in new_staff]
-        ).order_by("id")
-        for staff in created:
-            report.password_links.append((staff, await issue_password_link(staff)))
+        created = await _in_chunks(
+            [s.registration_number for s in new_staff],
+            lambda chunk: Staff.filter(registration_number__in=chunk),
+        )
+        report.password_links = await issue_password_links(created)
         report.created = len(created)
         await audit.record(
             "staff.imported",

@@ -152,6 +152,23 @@ async def issue_password_link(staff: Staff) -> str:
     return token
 
 
+async def issue_password_links(new_staff: list[Staff]) -> list[tuple[Staff, str]]:
+    """One-time links for freshly created accounts, written in bulk."""
+    at = now()
+    links = [(staff, secrets.token_urlsafe(32)) for staff in new_staff]
+    tokens = [
+        PasswordToken(
+            token_hash=token_hash(token),
+            staff=staff,
+            created_at=at,
+            expires_at=at + timedelta(days=PASSWORD_LINK_DAYS),
+        )
+        for staff, token in links
+    ]
+    await PasswordToken.bulk_create(tokens, batch_size=500)
+    return links
+
+
 async def save_staff(
     fields: StaffFields, *, actor: Staff, ip: str = "", staff: Staff | None = None
 ) -> tuple[Staff, str]:
