@@ -20,7 +20,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from tortoise import Tortoise
+from tortoise.contrib.starlette import RegisterTortoise
 
 from training import cli as training_cli
 from training import database, pages, passwords
@@ -81,13 +81,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await Tortoise.init(config=database.tortoise_config(settings.database_url))
-        try:
+        # Requests run in other tasks than the lifespan: the ORM context must be process-wide.
+        config = database.tortoise_config(settings.database_url)
+        async with RegisterTortoise(app, config=config, _enable_global_fallback=True):
             if settings.check_migrations:
                 await database.ensure_migrated()
             yield
-        finally:
-            await Tortoise.close_connections()
 
     async def home(request: HTTPConnection) -> RedirectResponse:
         if not request.user.is_authenticated:

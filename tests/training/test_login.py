@@ -129,3 +129,14 @@ async def test_change_password(client, make_client, world):
 
 async def test_password_hashes_are_argon2(world):
     assert world.learner_a.password_hash.startswith("$argon2id$")
+
+
+async def test_requests_in_other_tasks_than_the_lifespan_reach_the_database(client, world):
+    """A server runs each request in its own task, with none of the lifespan's context."""
+    import asyncio
+    import contextvars
+
+    task = asyncio.get_running_loop().create_task(
+        client.login("l-a@example.org"), context=contextvars.Context()
+    )
+    assert (await task).status_code == 303
