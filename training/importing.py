@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from training import audit
 from training.agencies import in_scope
 from training.models import Agency, Role, Staff
-from training.staff import StaffFields, field_problems, issue_password_links
+from training.staff import StaffFields, assignable_roles, field_problems, issue_password_links
 from training.tabular import Problem, Row, TableError, read_table
 
 REQUIRED_COLUMNS = [
@@ -107,7 +107,16 @@ async def _check(
                 )
             )
         current = existing.get(record.registration_number)
-        if current is not None and not in_scope(actor, current.agency):
+        if current is not None and current.role not in assignable_roles(actor):
+            problems.append(
+                Problem(
+                    line,
+                    "registration_number",
+                    f"le matricule {record.registration_number} est celui d'un compte "
+                    "que seuls les administrateurs peuvent modifier",
+                )
+            )
+        elif current is not None and not in_scope(actor, current.agency):
             problems.append(
                 Problem(
                     line,

@@ -289,7 +289,15 @@ async def _staff_or_404(request: Request):
     return me, person
 
 
-def _render_detail(request: Request, person, token: str = "") -> Response:
+async def _staff_to_manage(request: Request):
+    """Like _staff_or_404, and HR officers cannot touch administrators' or reporters' accounts."""
+    me, person = await _staff_or_404(request)
+    if person.role not in staff.assignable_roles(me):
+        raise HTTPException(403, "Ce compte relève des administrateurs de la plateforme.")
+    return me, person
+
+
+def _render_detail(request: Request, me, person, token: str = "") -> Response:
     """The staff page; a fresh one-time link is shown once, never put in a URL of ours."""
     link = str(request.url_for("training:set_password", token=token)) if token else ""
     return render(
@@ -300,13 +308,14 @@ def _render_detail(request: Request, person, token: str = "") -> Response:
             "roles": ROLE_LABELS,
             "languages": LANGUAGE_LABELS,
             "password_link": link,
+            "can_manage": person.role in staff.assignable_roles(me),
         },
     )
 
 
 async def staff_detail(request: Request) -> Response:
-    _, person = await _staff_or_404(request)
-    return _render_detail(request, person)
+    me, person = await _staff_or_404(request)
+    return _render_detail(request, me, person)
 
 
 def _staff_fields(form) -> StaffFields:
@@ -334,7 +343,7 @@ async def _render_staff_form(request, me, fields, person, problems=(), status=20
 
 async def staff_form(request: Request) -> Response:
     if "staff_id" in request.path_params:
-        me, person = await _staff_or_404(request)
+        me, person = await _staff_to_manage(request)
     else:
         me, person = require_role(request, *MANAGERS), None
     if request.method == "GET":
@@ -353,20 +362,18 @@ async def staff_form(request: Request) -> Response:
         )
         return await _render_staff_form(request, me, fields, person)
     fields = _staff_fields(await request.form())
-    if person and person.role not in staff.assignable_roles(me):
-        fields.role = ""  # an HR officer edits a reporter's details without touching the role
     try:
         saved, token = await staff.save_staff(fields, actor=me, ip=client_ip(request), staff=person)
     except StaffError as exc:
         return await _render_staff_form(request, me, fields, person, exc.problems, status=400)
     if token:
         await saved.fetch_related("agency")
-        return _render_detail(request, saved, token)
+        return _render_detail(request, me, saved, token)
     return _redirect(request, "training:staff_detail", staff_id=saved.id)
 
 
 async def staff_deactivate(request: Request) -> Response:
-    me, person = await _staff_or_404(request)
+    me, person = await _staff_to_manage(request)
     if person.id == me.id:
         raise HTTPException(400, "Vous ne pouvez pas désactiver votre propre compte.")
     await staff.deactivate(person, actor=me, ip=client_ip(request))
@@ -374,15 +381,15 @@ async def staff_deactivate(request: Request) -> Response:
 
 
 async def staff_reactivate(request: Request) -> Response:
-    me, person = await _staff_or_404(request)
+    me, person = await _staff_to_manage(request)
     await staff.reactivate(person, actor=me, ip=client_ip(request))
     return _redirect(request, "training:staff_detail", staff_id=person.id)
 
 
 async def staff_reset_password(request: Request) -> Response:
-    me, person = await _staff_or_404(request)
+    me, person = await _staff_to_manage(request)
     token = await staff.reset_password(person, actor=me, ip=client_ip(request))
-    return _render_detail(request, person, token)
+    return _render_detail(request, me, person, token)
 
 
 async def staff_import(request: Request) -> Response:

@@ -136,3 +136,28 @@ async def test_hr_cannot_grant_admin_or_reporter(client, world):
     )
     assert response.status_code == 400
     assert "n'est pas un rôle que vous pouvez attribuer" in shown(response)
+
+
+@pytest.mark.parametrize("action", ["edit", "deactivate", "reset-password"])
+async def test_hr_cannot_take_over_an_administrator_of_their_agency(client, world, action):
+    await client.login("hr1@example.org")
+    assert (await client.get(f"/staff/{world.admin.id}")).status_code == 200
+    if action == "edit":
+        response = await client.get(f"/staff/{world.admin.id}/edit")
+    else:
+        response = await client.submit(f"/staff/{world.admin.id}/{action}")
+    assert response.status_code == 403
+    await world.admin.refresh_from_db()
+    assert world.admin.is_active and world.admin.password_hash
+
+
+async def test_hr_import_cannot_rewrite_a_reporter(world):
+    from training.importing import ImportRejected, import_staff, read_staff_file
+
+    data = (
+        b"registration_number,full_name,email,agency_code,job_title,language\n"
+        b"REP1,Agent REP1,attacker@example.org,MIN1,,fr\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        await import_staff(read_staff_file("s.csv", data), actor=world.hr_min1)
+    assert "que seuls les administrateurs peuvent modifier" in str(caught.value.problems[0])
