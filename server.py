@@ -22,13 +22,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from courses import cli as courses_cli
+from courses.routes import routes as courses_routes
 from training import cli as training_cli
 from training import database, pages, passwords
 from training.auth import SessionBackend, on_auth_error
+from training.models import Role
 from training.routes import routes as training_routes
 from training.security import CSRFMiddleware, SecurityHeadersMiddleware
 
 BASE_DIR = Path(__file__).resolve().parent
+# Where each role lands after login; learners (and anyone else) land on the course catalogue.
+HOME_BY_ROLE = {
+    Role.HR: "training:staff",
+    Role.REPORTER: "training:agencies",
+    Role.ADMIN: "training:agencies",
+}
 
 
 def _secret_key(data_dir: Path, configured: str) -> str:
@@ -91,13 +100,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def home(request: HTTPConnection) -> RedirectResponse:
         if not request.user.is_authenticated:
             return RedirectResponse(request.url_for("training:login"), status_code=303)
-        return RedirectResponse(request.url_for("training:account"), status_code=303)
+        landing = HOME_BY_ROLE.get(request.user.staff.role, "courses:catalogue")
+        return RedirectResponse(request.url_for(landing), status_code=303)
 
     app = Starlette(
         routes=[
             Route("/", home, name="home"),
             Mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static"),
             *training_routes,
+            *courses_routes,
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
@@ -121,6 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="amane", description="Amane administration commands")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     training_cli.register(commands)
+    courses_cli.register(commands)
     args = parser.parse_args(argv)
     try:
         asyncio.run(args.run(args, Settings.from_environment()))

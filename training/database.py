@@ -11,6 +11,7 @@ from tortoise.migrations.executor import MigrationExecutor
 # Each package owns its models and its migrations; the order follows the import direction.
 MODEL_APPS: dict[str, str] = {
     "training": "training.models",
+    "courses": "courses.models",
 }
 
 

@@ -1,0 +1,20 @@
+"""The HR follow-up of a course: counts for the scope, one page of people at a time."""
+
+from __future__ import annotations
+
+from courses.enrolment import enrol_staff
+from tests.conftest import add_staff
+
+
+async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world, demo_course):
+    for number in range(6):
+        person = await add_staff(f"DA-{number}", world.dir_a, full_name=f"Agent DA-{number}")
+        await enrol_staff(person.id, demo_course.id)
+    await enrol_staff(world.learner_min2.id, demo_course.id)
+    await client.login("hr1@example.org")
+    first = (await client.get("/courses/demo/progress")).text
+    assert "6 inscrits, dont 0 ayant terminé le cours." in " ".join(first.split())
+    assert first.count("<td>MIN1-A</td>") == 5 and "Page 1 sur 2" in first
+    second = (await client.get("/courses/demo/progress?page=2")).text
+    assert second.count("<td>MIN1-A</td>") == 1 and "Agent DA-5" in second
+    assert "Agent L-2" not in first + second
