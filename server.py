@@ -24,6 +24,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from courses import cli as courses_cli
 from courses.routes import routes as courses_routes
+from quizzes.api import routes as quiz_api_routes
+from quizzes.routes import routes as quizzes_routes
 from training import cli as training_cli
 from training import database, pages, passwords
 from training.auth import SessionBackend, on_auth_error
@@ -109,6 +111,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=BASE_DIR / "static"), name="static"),
             *training_routes,
             *courses_routes,
+            *quizzes_routes,
+            *quiz_api_routes,
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),

@@ -12,6 +12,7 @@ from tortoise.migrations.executor import MigrationExecutor
 MODEL_APPS: dict[str, str] = {
     "training": "training.models",
     "courses": "courses.models",
+    "quizzes": "quizzes.models",
 }
 
 

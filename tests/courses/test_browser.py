@@ -1,4 +1,4 @@
-"""End to end in Debian's chromium: a learner signs in, reads a lesson, sees the progress move."""
+"""End to end in Debian's chromium: a learner reads the lessons, passes the quiz, completes."""
 
 from __future__ import annotations
 
@@ -98,6 +98,40 @@ def live_server(tmp_path, migrated_db):
         sock.close()
 
 
+# The demo pack's right answers, as a learner who read the lessons would pick them.
+RIGHT_ANSWERS = {
+    "Quel signe doit alerter ?": ["L'urgence"],
+    "Que faire ?": ["Vérifier", "Signaler"],
+    "On peut signaler après avoir cliqué.": ["Vrai"],
+}
+
+
+def _read_the_rest_and_pass_the_quiz(page) -> None:
+    page.get_by_role("link", name="Reprendre où je me suis arrêté").click()
+    for title in ("Le contexte", "Vérifier et signaler"):
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        page.get_by_role("button", name="J'ai terminé cette leçon").click()
+    expect(page.locator(".progress-text")).to_have_text("3 / 3 leçons")
+
+    page.get_by_role("link", name="Passer le quiz final").click()
+    page.get_by_role("button", name="Commencer la tentative 1").click()
+    questions = page.locator("fieldset.question")
+    expect(questions).to_have_count(2)
+    for index in range(2):
+        question = questions.nth(index)
+        legend = question.locator("legend").inner_text()
+        text = next(t for t in RIGHT_ANSWERS if legend.endswith(t))
+        for label in RIGHT_ANSWERS[text]:
+            question.get_by_label(label, exact=True).check()
+    page.get_by_role("button", name="Remettre ma copie").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Résultat de la tentative 1")
+    expect(page.get_by_text("Quiz réussi.")).to_be_visible()
+    expect(page.get_by_text("Le cours est terminé : félicitations !")).to_be_visible()
+
+    page.get_by_role("link", name="Mon parcours").click()
+    expect(page.get_by_role("row", name=re.compile("Cours demo 2026.1"))).to_be_visible()
+
+
 def test_a_learner_reads_a_lesson_and_sees_the_progress_bar_move(live_server):
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
@@ -131,5 +165,8 @@ def test_a_learner_reads_a_lesson_and_sees_the_progress_bar_move(live_server):
             expect(page.locator("progress")).to_have_attribute("value", "1")
             expect(page.get_by_role("link", name="Reprendre où je me suis arrêté")).to_be_visible()
             page.screenshot(path=ARTIFACTS / "course-progress.png", full_page=True)
+
+            _read_the_rest_and_pass_the_quiz(page)
+            page.screenshot(path=ARTIFACTS / "quiz-result.png", full_page=True)
         finally:
             browser.close()

@@ -1,0 +1,265 @@
+"""The life of an attempt: start or resume, save answers, submit once, expire at the deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from courses.completion import record_quiz_passed
+from courses.models import Enrolment
+from quizzes.drawing import draw
+from quizzes.grading import correct_indices, percentage, score_answer
+from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
+from quizzes.rules import GRACE, QuizRules, Review
+
+
+class QuizError(Exception):
+    """A refused request: an HTTP status and a message the learner can act on."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    attempts: list[QuizAttempt]
+    open_attempt: QuizAttempt | None
+    passed: bool
+    attempts_left: int | None  # None: unlimited
+    next_start: datetime | None  # when a new attempt may start, if waiting
+    refusal: str  # why a new attempt cannot start now, or ""
+
+
+def _fmt(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y à %H:%M UTC")
+
+
+async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> QuizStatus:
+    attempts = (
+        await QuizAttempt.filter(enrolment_id=enrolment.id)
+        .order_by("number")
+        .prefetch_related("version")
+    )
+    for attempt in attempts:
+        await expire_if_overdue(attempt, rules, at)
+    open_attempt = next((a for a in attempts if a.state == AttemptState.OPEN), None)
+    passed = any(a.passed for a in attempts)
+    left = None if rules.attempts_allowed is None else rules.attempts_allowed - len(attempts)
+    graded = [a for a in attempts if a.state == AttemptState.GRADED]
+    next_start = None
+    if graded and rules.wait and graded[-1].submitted_at + rules.wait > at:
+        next_start = graded[-1].submitted_at + rules.wait
+    refusal = ""
+    if passed:
+        refusal = "Vous avez déjà réussi ce quiz."
+    elif open_attempt is None and left is not None and left <= 0:
+        refusal = f"Vous avez utilisé les {rules.attempts_allowed} tentatives autorisées."
+    elif open_attempt is None and next_start is not None:
+        refusal = f"Vous pourrez faire une nouvelle tentative le {_fmt(next_start)}."
+    return QuizStatus(attempts, open_attempt, passed, left, next_start, refusal)
+
+
+async def start_attempt(enrolment: Enrolment, rules: QuizRules, at: datetime) -> QuizAttempt:
+    """Resume the open attempt, or start the next one when the rules allow it."""
+    status = await quiz_status(enrolment, rules, at)
+    if status.open_attempt is not None:
+        return status.open_attempt
+    if status.refusal:
+        raise QuizError(409, status.refusal)
+    await enrolment.fetch_related("version")
+    drawn = draw(enrolment.version.question_bank, rules)
+    number = len(status.attempts) + 1
+    try:
+        async with in_transaction():
+            attempt = await QuizAttempt.create(
+                staff_id=enrolment.staff_id,
+                enrolment=enrolment,  # type: ignore[attr-defined]
+                version_id=enrolment.version_id,  # type: ignore[attr-defined]
+                number=number,
+                started_at=at,
+                deadline=at + rules.time_limit if rules.time_limit else None,
+            )
+            await QuizAnswer.bulk_create(
+                [
+                    QuizAnswer(
+                        attempt=attempt,
+                        position=position,
+                        question_id=question.question_id,
+                        choice_ids=question.choice_ids,
+                        choice_indices=question.choice_indices,
+                    )
+                    for position, question in enumerate(drawn, start=1)
+                ]
+            )
+    except IntegrityError:
+        # Another request (a double click, a second tab) started this very attempt first.
+        return await QuizAttempt.get(enrolment_id=enrolment.id, number=number)
+    return attempt
+
+
+async def attempt_of(staff_id: int, attempt_id: int) -> QuizAttempt:
+    """The learner's own attempt; anyone else's is not found, whoever asks."""
+    attempt = await QuizAttempt.get_or_none(id=attempt_id, staff_id=staff_id).prefetch_related(
+        "version", "enrolment"
+    )
+    if attempt is None:
+        raise QuizError(404, "Tentative introuvable.")
+    return attempt
+
+
+def _overdue(attempt: QuizAttempt, at: datetime) -> bool:
+    return attempt.deadline is not None and at > attempt.deadline + GRACE
+
+
+async def expire_if_overdue(attempt: QuizAttempt, rules: QuizRules, at: datetime) -> None:
+    """An attempt left open past its deadline is graded with what was saved in time."""
+    if attempt.state == AttemptState.OPEN and _overdue(attempt, at):
+        await grade_attempt(attempt, rules, at)
+
+
+async def save_answers(
+    attempt: QuizAttempt, rules: QuizRules, picks: dict[int, list[str]], at: datetime
+) -> None:
+    """Record picks by position; any unknown question or choice refuses the whole save."""
+    if attempt.state != AttemptState.OPEN:
+        raise QuizError(409, "Cette tentative est déjà remise : elle ne peut plus changer.")
+    if _overdue(attempt, at):
+        await grade_attempt(attempt, rules, at)
+        raise QuizError(
+            409,
+            "Le temps est écoulé : la tentative a été corrigée avec les réponses "
+            "enregistrées avant la limite.",
+        )
+    answers = {a.position: a for a in await QuizAnswer.filter(attempt_id=attempt.id)}
+    bank = {q["id"]: q for q in attempt.version.question_bank}
+    for position, choice_ids in picks.items():
+        answer = answers.get(position)
+        if answer is None:
+            raise QuizError(400, f"La question {position} ne fait pas partie de cette tentative.")
+        unknown = set(choice_ids) - set(answer.choice_ids)
+        if unknown:
+            raise QuizError(400, f"Réponse inconnue pour la question {position}.")
+        if bank[answer.question_id]["kind"] != "multiple" and len(set(choice_ids)) > 1:
+            raise QuizError(400, f"La question {position} n'admet qu'une réponse.")
+    async with in_transaction():
+        for position, choice_ids in picks.items():
+            ordered = [cid for cid in answers[position].choice_ids if cid in set(choice_ids)]
+            await QuizAnswer.filter(attempt_id=attempt.id, position=position).update(
+                picked=ordered, saved_at=at
+            )
+
+
+async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) -> QuizAttempt:
+    """Grade once: of concurrent submits, one claims the attempt and the others read its result."""
+    bank = {q["id"]: q for q in attempt.version.question_bank}
+    passed = False
+    async with in_transaction():
+        claimed = await QuizAttempt.filter(id=attempt.id, state=AttemptState.OPEN).update(
+            state=AttemptState.GRADED, submitted_at=at
+        )
+        if claimed:
+            answers = await QuizAnswer.filter(attempt_id=attempt.id)
+            scores, picks = [], []
+            for answer in answers:
+                lookup = dict(zip(answer.choice_ids, answer.choice_indices, strict=True))
+                picked = {lookup[cid] for cid in answer.picked}
+                answer.score = score_answer(bank[answer.question_id], picked, rules.proportional)
+                scores.append(answer.score)
+                picks += [
+                    AnswerPick(answer=answer, question_id=answer.question_id, choice_index=index)
+                    for index in sorted(picked)
+                ]
+                await QuizAnswer.filter(id=answer.id).update(score=answer.score)
+            await AnswerPick.bulk_create(picks)
+            score = percentage(scores)
+            passed = score >= rules.pass_mark
+            await QuizAttempt.filter(id=attempt.id).update(score=score, passed=passed)
+    if claimed and passed:
+        await record_quiz_passed(attempt.enrolment_id)  # type: ignore[attr-defined]
+    await attempt.refresh_from_db()
+    return attempt
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    position: int
+    question_id: str
+    kind: str
+    text: str
+    image: str | None
+    choices: list[tuple[str, str]]  # (opaque id, text)
+    picked: list[str]
+    # Filled only when the review policy allows it:
+    correct: bool | None = None
+    right_ids: tuple[str, ...] = ()
+    explanation: str = ""
+
+
+def _in(texts: dict[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("fr") or next(iter(texts.values()), "")
+
+
+TRUE_FALSE_LABELS = {"fr": ("Vrai", "Faux"), "ar": ("صحيح", "خطأ"), "en": ("True", "False")}
+
+
+async def shown_questions(
+    attempt: QuizAttempt, language: str, reveal: str = "", fill=lambda text: text
+) -> list[ShownQuestion]:
+    """The attempt as the page shows it; `reveal` is "", "wrong" or "answers"."""
+    bank = {q["id"]: q for q in attempt.version.question_bank}
+    shown = []
+    for answer in await QuizAnswer.filter(attempt_id=attempt.id).order_by("position"):
+        question = bank[answer.question_id]
+        if question["kind"] == "true-false":
+            labels = TRUE_FALSE_LABELS.get(language, TRUE_FALSE_LABELS["fr"])
+            texts = [labels[index] for index in answer.choice_indices]
+        else:
+            texts = [
+                fill(_in(question["choices"][i]["text"], language)) for i in answer.choice_indices
+            ]
+        extra = {}
+        if reveal:
+            extra["correct"] = answer.score == 1.0
+        if reveal == "answers":
+            right = correct_indices(question)
+            extra["right_ids"] = tuple(
+                cid
+                for cid, index in zip(answer.choice_ids, answer.choice_indices, strict=True)
+                if index in right
+            )
+            extra["explanation"] = fill(_in(question["explanation"], language))
+        shown.append(
+            ShownQuestion(
+                position=answer.position,
+                question_id=answer.question_id,
+                kind=question["kind"],
+                text=fill(_in(question["text"], language)),
+                image=question.get("image"),
+                choices=list(zip(answer.choice_ids, texts, strict=True)),
+                picked=list(answer.picked),
+                **extra,
+            )
+        )
+    return shown
+
+
+def reveal_level(attempt: QuizAttempt, rules: QuizRules, attempts_left: int | None) -> str:
+    """What the review policy lets the learner see of a graded attempt."""
+    if attempt.state != AttemptState.GRADED or rules.review == Review.SCORE_ONLY:
+        return ""
+    if rules.review == Review.WRONG_QUESTIONS:
+        return "wrong"
+    if attempt.passed:
+        return "answers"
+    if rules.review == Review.ANSWERS_AFTER_LAST_ATTEMPT and attempts_left == 0:
+        return "answers"
+    return ""
