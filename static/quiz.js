@@ -3,7 +3,7 @@
   "use strict";
   var form = document.getElementById("quiz");
   if (!form || !window.fetch) { return; }
-  var status = document.getElementById("quiz-status");
+  var status = document.getElementById("quiz-message");
   var token = form.querySelector("input[name=csrf_token]").value;
 
   function say(text) { if (status) { status.textContent = text; } }
