@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from quizzes import attempts as service
 from quizzes.rules import QuizRules
 from quizzes.statistics import version_statistics
-from tests.conftest import add_staff
+from tests.conftest import add_staff, shown
 from tests.quizzes.conftest import enrol, make_version, question
 from tests.quizzes.helpers import right_picks
 
@@ -49,6 +49,9 @@ async def test_statistics_page(client, world):
     page = await client.get("/courses/stats-page/quiz/statistics")
     assert page.status_code == 200
     assert "Aucune tentative corrigée" in page.text
+    assert "parmi les 27 % meilleures copies" in shown(page)
+    course_page = await client.get("/courses/stats-page")
+    assert "/courses/stats-page/quiz/statistics" in course_page.text
     await client.submit("/logout")
     await client.login("l-a@example.org")
     assert (await client.get("/courses/stats-page/quiz/statistics")).status_code == 403
