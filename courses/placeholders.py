@@ -6,47 +6,89 @@ import re
 
 from training.models import DeploymentSetting
 
-# The default deployment's names (content/README.md); a DeploymentSetting row with the same key
-# overrides one, so another country changes names without editing lessons.
-DEFAULT_NAMES: dict[str, str] = {
-    "national_authority": (
-        "la Direction Générale de la Sécurité des Systèmes d'Information (DGSSI)"
-    ),
-    "national_cert": (
-        "le maCERT, Centre de Veille, de Détection et de Réponse aux Attaques Informatiques"
-    ),
-    "national_directive": (
-        "la Directive Nationale de la Sécurité des Systèmes d'Information (DNSSI)"
-    ),
-    "cybersecurity_law": "la loi n° 05-20 relative à la cybersécurité",
-    "data_protection_law": (
-        "la loi n° 09-08 relative à la protection des personnes physiques à l'égard du "
-        "traitement des données à caractère personnel"
-    ),
-    "data_protection_authority": (
-        "la Commission Nationale de contrôle de la protection des Données à caractère "
-        "Personnel (CNDP)"
-    ),
-    "cybercrime_law": (
-        "la loi n° 07-03 complétant le code pénal en ce qui concerne les infractions "
-        "relatives aux systèmes de traitement automatisé des données"
-    ),
+# The default deployment's names per language (content/README.md); a DeploymentSetting row
+# overrides one ("national_cert" for French, "national_cert.ar" for Arabic…), so another
+# country changes names without editing lessons.
+DEFAULT_NAMES: dict[str, dict[str, str]] = {
+    "fr": {
+        "national_authority": (
+            "la Direction Générale de la Sécurité des Systèmes d'Information (DGSSI)"
+        ),
+        "national_cert": (
+            "le maCERT, Centre de Veille, de Détection et de Réponse aux Attaques Informatiques"
+        ),
+        "national_directive": (
+            "la Directive Nationale de la Sécurité des Systèmes d'Information (DNSSI)"
+        ),
+        "cybersecurity_law": "la loi n° 05-20 relative à la cybersécurité",
+        "data_protection_law": (
+            "la loi n° 09-08 relative à la protection des personnes physiques à l'égard du "
+            "traitement des données à caractère personnel"
+        ),
+        "data_protection_authority": (
+            "la Commission Nationale de contrôle de la protection des Données à caractère "
+            "Personnel (CNDP)"
+        ),
+        "cybercrime_law": (
+            "la loi n° 07-03 complétant le code pénal en ce qui concerne les infractions "
+            "relatives aux systèmes de traitement automatisé des données"
+        ),
+    },
+    "ar": {
+        "national_authority": "المديرية العامة لأمن نظم المعلومات (DGSSI)",
+        "national_cert": "مركز اليقظة والرصد والتصدي للهجمات المعلوماتية (maCERT)",
+        "national_directive": "التوجيه الوطني لأمن نظم المعلومات (DNSSI)",
+        "cybersecurity_law": "القانون رقم 05.20 المتعلق بالأمن السيبراني",
+        "data_protection_law": (
+            "القانون رقم 09.08 المتعلق بحماية الأشخاص الذاتيين تجاه معالجة المعطيات ذات الطابع "
+            "الشخصي"
+        ),
+        "data_protection_authority": (
+            "اللجنة الوطنية لمراقبة حماية المعطيات ذات الطابع الشخصي (CNDP)"
+        ),
+        "cybercrime_law": (
+            "القانون رقم 07.03 بتتميم مجموعة القانون الجنائي فيما يتعلق بالجرائم المتعلقة بنظم "
+            "المعالجة الآلية للمعطيات"
+        ),
+    },
+    "en": {
+        "national_authority": "the General Directorate of Information Systems Security (DGSSI)",
+        "national_cert": (
+            "maCERT, the Centre for Monitoring, Detection and Response to Computer Attacks"
+        ),
+        "national_directive": "the National Directive on Information Systems Security (DNSSI)",
+        "cybersecurity_law": "Law No. 05-20 on cybersecurity",
+        "data_protection_law": (
+            "Law No. 09-08 on the protection of individuals with regard to the processing of "
+            "personal data"
+        ),
+        "data_protection_authority": (
+            "the National Commission for the Control of Personal Data Protection (CNDP)"
+        ),
+        "cybercrime_law": (
+            "Law No. 07-03 supplementing the Penal Code on offences against automated data "
+            "processing systems"
+        ),
+    },
 }
+PLACEHOLDER_KEYS = tuple(DEFAULT_NAMES["fr"])
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 
 
 def unknown_placeholders(text: str) -> list[str]:
-    return [m.group(1) for m in PLACEHOLDER.finditer(text) if m.group(1) not in DEFAULT_NAMES]
+    return [m.group(1) for m in PLACEHOLDER.finditer(text) if m.group(1) not in PLACEHOLDER_KEYS]
 
 
 def fill_placeholders(text: str, names: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group(0)), text)
 
 
-async def deployment_names() -> dict[str, str]:
-    """The defaults, overridden by this deployment's settings."""
-    overrides = await DeploymentSetting.filter(key__in=list(DEFAULT_NAMES)).values_list(
-        "key", "value"
-    )
-    return {**DEFAULT_NAMES, **dict(overrides)}
+async def deployment_names(language: str = "fr") -> dict[str, str]:
+    """The names in one language: the defaults, overridden by this deployment's settings."""
+    defaults = DEFAULT_NAMES.get(language, DEFAULT_NAMES["fr"])
+    suffix = "" if language == "fr" else f".{language}"
+    overrides = await DeploymentSetting.filter(
+        key__in=[key + suffix for key in PLACEHOLDER_KEYS]
+    ).values_list("key", "value")
+    return {**defaults, **{key.removesuffix(suffix): value for key, value in overrides}}

@@ -41,7 +41,7 @@ async def _texts(me: Staff, version: CourseVersion) -> dict:
     """What every course page needs to show one version's texts in the learner's language."""
     language = pick_language(me.language, version.languages)
     return {
-        "t": Localiser(language, await deployment_names()),
+        "t": Localiser(language, await deployment_names(language)),
         "content_language": language,
         "language_fallback": language != me.language,
     }
@@ -57,7 +57,7 @@ def _markdown(request: Request, version: CourseVersion, t: Localiser, markdown: 
 
 async def course_catalogue(request: Request) -> Response:
     me = signed_in(request)
-    t = Localiser(me.language, await deployment_names())
+    t = Localiser(me.language, await deployment_names(me.language))
     return render(
         request,
         "courses/catalogue.html",
@@ -198,7 +198,7 @@ async def learning(request: Request) -> Response:
         {
             "in_progress": in_progress,
             "completed": completed,
-            "t": Localiser(me.language, await deployment_names()),
+            "t": Localiser(me.language, await deployment_names(me.language)),
         },
     )
 
@@ -248,7 +248,7 @@ async def content_admin(request: Request) -> Response:
         except packs.PackRejected as exc:
             context["problems"], status = exc.problems, 400
     context["loaded"] = await packs.loaded_versions()
-    context["t"] = Localiser(me.language, await deployment_names())
+    context["t"] = Localiser(me.language, await deployment_names(me.language))
     return render(request, "courses/content_admin.html", context, status=status)
 
 

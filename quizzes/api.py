@@ -12,7 +12,7 @@ from quizzes import attempts as service
 from quizzes.attempts import QuizError, QuizStatus
 from quizzes.models import AttemptState, QuizAttempt
 from quizzes.rules import QuizRules
-from quizzes.taking import enrolment_for, placeholder_filler, rules_of
+from quizzes.taking import content_language, enrolment_for, placeholder_filler, rules_of
 from training.auth import SignedInUser
 
 
@@ -46,8 +46,11 @@ def _status_json(status: QuizStatus, rules: QuizRules) -> dict:
     }
 
 
-async def _attempt_json(attempt: QuizAttempt, language: str, reveal: str = "") -> dict:
-    questions = await service.shown_questions(attempt, language, reveal, await placeholder_filler())
+async def _attempt_json(attempt: QuizAttempt, preferred: str, reveal: str = "") -> dict:
+    language = content_language(preferred, attempt.version)
+    questions = await service.shown_questions(
+        attempt, language, reveal, await placeholder_filler(language)
+    )
     return {
         "id": attempt.id,
         "number": attempt.number,

@@ -12,7 +12,7 @@ from quizzes import attempts as service
 from quizzes.attempts import AttemptState, QuizError
 from quizzes.rules import QuizRules
 from quizzes.statistics import version_statistics
-from quizzes.taking import enrolment_for, placeholder_filler, rules_of
+from quizzes.taking import content_language, enrolment_for, placeholder_filler, rules_of
 from training.models import Role
 from training.pages import render, require_role, signed_in
 
@@ -91,7 +91,10 @@ async def take(request: Request) -> Response:
         if attempt.state == AttemptState.GRADED:
             return RedirectResponse(result_url, status_code=303)
         saved = True
-    questions = await service.shown_questions(attempt, me.language, fill=await placeholder_filler())
+    language = content_language(me.language, attempt.version)
+    questions = await service.shown_questions(
+        attempt, language, fill=await placeholder_filler(language)
+    )
     return render(
         request,
         "quizzes/attempt.html",
@@ -117,8 +120,11 @@ async def result(request: Request) -> Response:
     enrolment = await attempt.enrolment
     status = await service.quiz_status(enrolment, rules, service.now())
     reveal = service.reveal_level(attempt, rules, status.attempts_left)
+    language = content_language(me.language, attempt.version)
     questions = (
-        await service.shown_questions(attempt, me.language, reveal, fill=await placeholder_filler())
+        await service.shown_questions(
+            attempt, language, reveal, fill=await placeholder_filler(language)
+        )
         if reveal
         else []
     )
@@ -154,7 +160,7 @@ async def statistics(request: Request) -> Response:
         raise HTTPException(404)
     stats = await version_statistics(version.id)
     bank = {q["id"]: q for q in version.question_bank}
-    fill = await placeholder_filler()
+    fill = await placeholder_filler("fr")
     return render(
         request,
         "quizzes/statistics.html",

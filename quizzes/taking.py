@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from courses.enrolment import latest_enrolment
+from courses.localising import pick_language
 from courses.models import Course, Enrolment
 from courses.placeholders import deployment_names, fill_placeholders
 from quizzes.attempts import QuizError
@@ -23,6 +24,11 @@ def rules_of(enrolment: Enrolment) -> QuizRules:
     return QuizRules.of(enrolment.version)
 
 
-async def placeholder_filler():
-    names = await deployment_names()
+def content_language(preferred: str, version) -> str:
+    """The learner's language when the course version has it, else French."""
+    return pick_language(preferred, version.languages)
+
+
+async def placeholder_filler(language: str):
+    names = await deployment_names(language)
     return lambda text: fill_placeholders(text, names)

@@ -26,7 +26,7 @@ ACTIVE = re.compile(r"<script|<[a-z][^>]*\son[a-z]+\s*=|(?:href|src)\s*=\s*\"?ja
 
 
 def test_rendering_keeps_no_active_content():
-    html = render_markdown(HOSTILE, DEFAULT_NAMES, lambda name: f"/media/1/{name}")
+    html = render_markdown(HOSTILE, DEFAULT_NAMES["fr"], lambda name: f"/media/1/{name}")
     assert "Texte normal." in html
     assert not ACTIVE.search(html), html
 
@@ -34,7 +34,7 @@ def test_rendering_keeps_no_active_content():
 def test_links_open_safely_and_images_come_from_the_media_route():
     html = render_markdown(
         "[Site](https://example.org)\n\n![Schéma](media/schema.svg)",
-        DEFAULT_NAMES,
+        DEFAULT_NAMES["fr"],
         lambda name: f"/media/7/{name}",
     )
     assert '<a href="https://example.org" rel="noopener noreferrer">Site</a>' in html
