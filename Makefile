@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate seed browser clean
+.PHONY: run test lint migrate seed browser pdf clean translations translations-update i18n-check fonts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,14 +21,42 @@ seed: migrate
 	$(BIN)/amane content load
 	$(BIN)/amane demo seed
 
-run: seed
+run: seed pdf translations fonts
 	$(BIN)/uvicorn --factory server:create_app --host $(HOST) --port $(PORT)
+
+# Interface translations: locales/<language>/LC_MESSAGES/messages.po, compiled to .mo here.
+CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+# After changing messages in code or templates: refresh the catalogues, then translate.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header -o locales/messages.pot training courses quizzes certificates templates
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
+# Fails on a message missing from a catalogue, a fuzzy or stale entry, or bare template text.
+i18n-check: $(STAMP)
+	$(BIN)/python -m training.i18n_check
+
+# Arabic web font, served from static/fonts (Debian's fonts-noto-core; never a CDN).
+NOTO := /usr/share/fonts/truetype/noto
+fonts: static/fonts/NotoSansArabic-Regular.ttf static/fonts/NotoSansArabic-Bold.ttf
+static/fonts/%.ttf:
+	@test -f $(NOTO)/$*.ttf || { apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq fonts-noto-core >/dev/null; }
+	mkdir -p static/fonts && cp $(NOTO)/$*.ttf $@
 
 # Debian's chromium drives the end-to-end browser tests.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+# WeasyPrint renders certificates with pango, Amiri (Arabic) and EB Garamond (French).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri fonts-ebgaramond fonts-dejavu-core
+pdf:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }
+
+test: $(STAMP) browser pdf translations fonts i18n-check
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

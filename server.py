@@ -22,13 +22,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from certificates import cli as certificates_cli
+from certificates import issuer as certificate_issuer
+from certificates.issuing import issue_on_completion
+from certificates.routes import routes as certificates_routes
 from courses import cli as courses_cli
+from courses.events import course_completed
 from courses.routes import routes as courses_routes
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
 from training import cli as training_cli
 from training import database, pages, passwords
 from training.auth import SessionBackend, on_auth_error
+from training.i18n import LanguageMiddleware
 from training.models import Role
 from training.routes import routes as training_routes
 from training.security import CSRFMiddleware, SecurityHeadersMiddleware
@@ -67,6 +73,8 @@ class Settings:
     page_size: int = 50
     content_dir: Path = BASE_DIR / "content"
     check_migrations: bool = True
+    # Where the public reaches the app: certificates' QR codes and credentials point there.
+    public_url: str = "http://127.0.0.1:8000"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -82,6 +90,7 @@ class Settings:
             session_hours=config("AMANE_SESSION_HOURS", cast=int, default=12),
             idle_minutes=config("AMANE_IDLE_MINUTES", cast=int, default=120),
             secure_cookies=config("AMANE_SECURE_COOKIES", cast=bool, default=False),
+            public_url=config("AMANE_PUBLIC_URL", default="http://127.0.0.1:8000"),
         )
 
 
@@ -89,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     passwords.configure(settings.password_hashing)
+    certificate_issuer.configure(settings.public_url, settings.data_dir)
+    course_completed.subscribe(issue_on_completion)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -113,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *courses_routes,
             *quizzes_routes,
             *quiz_api_routes,
+            *certificates_routes,
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
@@ -122,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 backend=SessionBackend(settings),
                 on_error=on_auth_error,
             ),
+            Middleware(LanguageMiddleware),
         ],
         exception_handlers=pages.exception_handlers(),
         lifespan=lifespan,
@@ -137,9 +150,13 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     training_cli.register(commands)
     courses_cli.register(commands)
+    certificates_cli.register(commands)
     args = parser.parse_args(argv)
+    settings = Settings.from_environment()
+    # SQLite cannot create the database file in a folder that does not exist yet.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        asyncio.run(args.run(args, Settings.from_environment()))
+        asyncio.run(args.run(args, settings))
     except training_cli.CommandError as exc:
         print(f"amane: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -92,3 +92,32 @@ async def deployment_names(language: str = "fr") -> dict[str, str]:
         key__in=[key + suffix for key in PLACEHOLDER_KEYS]
     ).values_list("key", "value")
     return {**defaults, **{key.removesuffix(suffix): value for key, value in overrides}}
+
+
+def setting_key(key: str, language: str) -> str:
+    return key if language == "fr" else f"{key}.{language}"
+
+
+async def save_names(values: dict[tuple[str, str], str], *, actor, ip: str = "") -> int:
+    """Store the names that differ from the defaults; an empty or default value resets one."""
+    from tortoise.transactions import in_transaction
+
+    from training import audit
+
+    changed = 0
+    async with in_transaction():
+        for (key, language), value in values.items():
+            if key not in PLACEHOLDER_KEYS or language not in DEFAULT_NAMES:
+                continue
+            stored = setting_key(key, language)
+            value = " ".join(value.split())
+            if not value or value == DEFAULT_NAMES[language][key]:
+                changed += await DeploymentSetting.filter(key=stored).delete()
+                continue
+            row = await DeploymentSetting.get_or_none(key=stored)
+            if row is None or row.value != value:
+                await DeploymentSetting.update_or_create(key=stored, defaults={"value": value})
+                changed += 1
+        if changed:
+            await audit.record("settings.names_changed", actor=actor, detail=f"{changed}", ip=ip)
+    return changed

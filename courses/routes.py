@@ -13,9 +13,16 @@ from courses import catalogue, enrolment, packs, reading
 from courses.localising import Localiser, pick_language
 from courses.models import Course, CourseVersion, MediaFile
 from courses.packfiles import ArchiveError
-from courses.placeholders import deployment_names, fill_placeholders
+from courses.placeholders import (
+    DEFAULT_NAMES,
+    PLACEHOLDER_KEYS,
+    deployment_names,
+    fill_placeholders,
+    save_names,
+)
 from courses.rendering import render_markdown, split_title
 from courses.staff_progress import course_follow_up
+from training.i18n import _
 from training.models import Role, Staff
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
 
@@ -241,7 +248,7 @@ async def content_admin(request: Request) -> Response:
         context["filename"] = filename
         try:
             if not filename.lower().endswith(".zip"):
-                raise ArchiveError("choisissez une archive .zip contenant un ou plusieurs packs")
+                raise ArchiveError(_("choisissez une archive .zip contenant un ou plusieurs packs"))
             context["outcomes"] = await packs.load_packs(data, actor=me, ip=client_ip(request))
         except ArchiveError as exc:
             context["problems"], status = [str(exc)], 400
@@ -250,6 +257,26 @@ async def content_admin(request: Request) -> Response:
     context["loaded"] = await packs.loaded_versions()
     context["t"] = Localiser(me.language, await deployment_names(me.language))
     return render(request, "courses/content_admin.html", context, status=status)
+
+
+async def names_admin(request: Request) -> Response:
+    """The deployment's names of authorities and laws, per language, as lessons show them."""
+    me = require_role(request, Role.ADMIN)
+    saved = None
+    if request.method == "POST":
+        form = await request.form()
+        values = {
+            (key, language): str(form.get(f"{key}.{language}", ""))
+            for key in PLACEHOLDER_KEYS
+            for language in DEFAULT_NAMES
+        }
+        saved = await save_names(values, actor=me, ip=client_ip(request))
+    names = {language: await deployment_names(language) for language in DEFAULT_NAMES}
+    return render(
+        request,
+        "courses/names.html",
+        {"keys": PLACEHOLDER_KEYS, "names": names, "defaults": DEFAULT_NAMES, "saved": saved},
+    )
 
 
 routes = [
@@ -269,4 +296,5 @@ routes = [
     Route("/media/{version_id:int}/{name}", media, name="courses:media"),
     Route("/learning", learning, name="courses:learning"),
     Route("/admin/content", content_admin, methods=["GET", "POST"], name="courses:content"),
+    Route("/admin/names", names_admin, methods=["GET", "POST"], name="courses:names"),
 ]

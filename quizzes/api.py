@@ -14,6 +14,7 @@ from quizzes.models import AttemptState, QuizAttempt
 from quizzes.rules import QuizRules
 from quizzes.taking import content_language, enrolment_for, placeholder_filler, rules_of
 from training.auth import SignedInUser
+from training.i18n import _
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -83,7 +84,7 @@ async def _attempt_json(attempt: QuizAttempt, preferred: str, reveal: str = "") 
 async def quiz_status(request: Request) -> Response:
     me = _me(request)
     if me is None:
-        return _error(401, "Connexion requise.")
+        return _error(401, _("Connexion requise."))
     try:
         enrolment = await enrolment_for(me.id, request.path_params["slug"])
     except QuizError as error:
@@ -96,7 +97,7 @@ async def quiz_status(request: Request) -> Response:
 async def start_attempt(request: Request) -> Response:
     me = _me(request)
     if me is None:
-        return _error(401, "Connexion requise.")
+        return _error(401, _("Connexion requise."))
     try:
         enrolment = await enrolment_for(me.id, request.path_params["slug"])
         attempt = await service.start_attempt(enrolment, rules_of(enrolment), service.now())
@@ -109,7 +110,7 @@ async def start_attempt(request: Request) -> Response:
 async def _own(request: Request):
     me = _me(request)
     if me is None:
-        raise QuizError(401, "Connexion requise.")
+        raise QuizError(401, _("Connexion requise."))
     attempt = await service.attempt_of(me.id, request.path_params["attempt_id"])
     rules = QuizRules.of(attempt.version)
     await service.expire_if_overdue(attempt, rules, service.now())
@@ -134,7 +135,7 @@ def _parse_answers(body: bytes) -> dict[int, list[str]]:
         }
     except (ValueError, KeyError, TypeError, AttributeError):
         raise QuizError(
-            400, 'Corps attendu : {"answers": {"<position>": ["<id de choix>", …]}}'
+            400, _('Corps attendu : {"answers": {"<position>": ["<id de choix>", …]}}')
         ) from None
 
 
@@ -183,7 +184,7 @@ async def result(request: Request) -> Response:
     except QuizError as error:
         return _error(error.status, error.message)
     if attempt.state != AttemptState.GRADED:
-        return _error(409, "Cette tentative n'est pas encore remise.")
+        return _error(409, _("Cette tentative n'est pas encore remise."))
     return await _result_json(me, attempt, rules)
 
 

@@ -14,6 +14,7 @@ from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
 from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
 from quizzes.rules import GRACE, QuizRules, Review
+from training.i18n import _, format_datetime
 
 
 class QuizError(Exception):
@@ -40,7 +41,7 @@ class QuizStatus:
 
 
 def _fmt(moment: datetime) -> str:
-    return moment.strftime("%d/%m/%Y à %H:%M UTC")
+    return format_datetime(moment, "short") + " UTC"
 
 
 async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> QuizStatus:
@@ -60,11 +61,11 @@ async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> Q
         next_start = graded[-1].submitted_at + rules.wait
     refusal = ""
     if passed:
-        refusal = "Vous avez déjà réussi ce quiz."
+        refusal = _("Vous avez déjà réussi ce quiz.")
     elif open_attempt is None and left is not None and left <= 0:
-        refusal = f"Vous avez utilisé les {rules.attempts_allowed} tentatives autorisées."
+        refusal = _("Vous avez utilisé les %(n)d tentatives autorisées.", n=rules.attempts_allowed)
     elif open_attempt is None and next_start is not None:
-        refusal = f"Vous pourrez faire une nouvelle tentative le {_fmt(next_start)}."
+        refusal = _("Vous pourrez faire une nouvelle tentative le %(when)s.", when=_fmt(next_start))
     return QuizStatus(attempts, open_attempt, passed, left, next_start, refusal)
 
 
@@ -112,7 +113,7 @@ async def attempt_of(staff_id: int, attempt_id: int) -> QuizAttempt:
         "version", "enrolment"
     )
     if attempt is None:
-        raise QuizError(404, "Tentative introuvable.")
+        raise QuizError(404, _("Tentative introuvable."))
     return attempt
 
 
@@ -131,25 +132,29 @@ async def save_answers(
 ) -> None:
     """Record picks by position; any unknown question or choice refuses the whole save."""
     if attempt.state != AttemptState.OPEN:
-        raise QuizError(409, "Cette tentative est déjà remise : elle ne peut plus changer.")
+        raise QuizError(409, _("Cette tentative est déjà remise : elle ne peut plus changer."))
     if _overdue(attempt, at):
         await grade_attempt(attempt, rules, at)
         raise QuizError(
             409,
-            "Le temps est écoulé : la tentative a été corrigée avec les réponses "
-            "enregistrées avant la limite.",
+            _(
+                "Le temps est écoulé : la tentative a été corrigée avec les réponses "
+                "enregistrées avant la limite."
+            ),
         )
     answers = {a.position: a for a in await QuizAnswer.filter(attempt_id=attempt.id)}
     bank = {q["id"]: q for q in attempt.version.question_bank}
     for position, choice_ids in picks.items():
         answer = answers.get(position)
         if answer is None:
-            raise QuizError(400, f"La question {position} ne fait pas partie de cette tentative.")
+            raise QuizError(
+                400, _("La question %(n)d ne fait pas partie de cette tentative.", n=position)
+            )
         unknown = set(choice_ids) - set(answer.choice_ids)
         if unknown:
-            raise QuizError(400, f"Réponse inconnue pour la question {position}.")
+            raise QuizError(400, _("Réponse inconnue pour la question %(n)d.", n=position))
         if bank[answer.question_id]["kind"] != "multiple" and len(set(choice_ids)) > 1:
-            raise QuizError(400, f"La question {position} n'admet qu'une réponse.")
+            raise QuizError(400, _("La question %(n)d n'admet qu'une réponse.", n=position))
     async with in_transaction():
         for position, choice_ids in picks.items():
             ordered = [cid for cid in answers[position].choice_ids if cid in set(choice_ids)]

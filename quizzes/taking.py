@@ -8,6 +8,7 @@ from courses.models import Course, Enrolment
 from courses.placeholders import deployment_names, fill_placeholders
 from quizzes.attempts import QuizError
 from quizzes.rules import QuizRules
+from training.i18n import _
 
 
 async def enrolment_for(staff_id: int, slug: str) -> Enrolment:
@@ -15,7 +16,7 @@ async def enrolment_for(staff_id: int, slug: str) -> Enrolment:
     course = await Course.get_or_none(slug=slug)
     enrolment = await latest_enrolment(staff_id, course.id) if course else None
     if enrolment is None:
-        raise QuizError(404, "Inscrivez-vous d'abord à ce cours pour passer son quiz.")
+        raise QuizError(404, _("Inscrivez-vous d'abord à ce cours pour passer son quiz."))
     enrolment.course = course
     return enrolment
 

@@ -15,12 +15,18 @@ import pytest
 from server import Settings, create_app
 from training import database
 from training.agencies import AgencyFields, save_agency
+from training.i18n import compile_catalogs
 from training.models import Agency, Role, Staff
 from training.passwords import hash_password
 from training.security import CSRF_COOKIE, csrf_token_for
 
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-key"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    compile_catalogs()
 
 
 @pytest.fixture(scope="session")

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from training import audit
+from training.i18n import N_, _
 from training.models import Agency, AgencyKind, Role, Staff
 from training.tabular import Problem, Row
 
 AGENCY_COLUMNS = ["code", "name_fr", "kind"]
 AGENCY_OPTIONAL = ["name_ar", "name_en", "parent_code", "declared_headcount"]
 KIND_LABELS = {
-    AgencyKind.MINISTRY: "Ministère",
-    AgencyKind.DIRECTORATE: "Direction",
-    AgencyKind.PUBLIC_ESTABLISHMENT: "Établissement public",
-    AgencyKind.LOCAL_AUTHORITY: "Collectivité territoriale",
+    AgencyKind.MINISTRY: N_("Ministère"),
+    AgencyKind.DIRECTORATE: N_("Direction"),
+    AgencyKind.PUBLIC_ESTABLISHMENT: N_("Établissement public"),
+    AgencyKind.LOCAL_AUTHORITY: N_("Collectivité territoriale"),
 }
 
 
@@ -60,20 +61,30 @@ def _check_fields(fields: AgencyFields, line: int) -> list[Problem]:
     problems = []
     if not fields.code or len(fields.code) > 32 or not fields.code.replace("-", "").isalnum():
         problems.append(
-            Problem(line, "code", "code obligatoire : lettres, chiffres et tirets (32 au plus)")
+            Problem(line, "code", _("code obligatoire : lettres, chiffres et tirets (32 au plus)"))
         )
     if not fields.name_fr:
-        problems.append(Problem(line, "name_fr", "le nom en français est obligatoire"))
+        problems.append(Problem(line, "name_fr", _("le nom en français est obligatoire")))
     if fields.kind not in {kind.value for kind in AgencyKind}:
         allowed = ", ".join(kind.value for kind in AgencyKind)
         problems.append(
-            Problem(line, "kind", f"« {fields.kind} » n'est pas un type connu ({allowed})")
+            Problem(
+                line,
+                "kind",
+                _(
+                    "« %(kind)s » n'est pas un type connu (%(allowed)s)",
+                    kind=fields.kind,
+                    allowed=allowed,
+                ),
+            )
         )
     headcount = fields.declared_headcount or "0"
     if not headcount.isdigit():
         problems.append(
             Problem(
-                line, "declared_headcount", f"« {headcount} » n'est pas un nombre entier positif"
+                line,
+                "declared_headcount",
+                _("« %(value)s » n'est pas un nombre entier positif", value=headcount),
             )
         )
     return problems
@@ -104,20 +115,26 @@ async def save_agency(
     problems = _check_fields(fields, 0)
     clash = await Agency.filter(code=fields.code).exclude(id=agency.id if agency else 0).exists()
     if clash:
-        problems.append(Problem(0, "code", f"le code {fields.code} est déjà utilisé"))
+        problems.append(
+            Problem(0, "code", _("le code %(code)s est déjà utilisé", code=fields.code))
+        )
     parent = None
     if fields.parent_code:
         parent = await Agency.get_or_none(code=fields.parent_code.strip().upper())
         if parent is None:
             problems.append(
-                Problem(0, "parent_code", f"aucune administration n'a le code {fields.parent_code}")
+                Problem(
+                    0,
+                    "parent_code",
+                    _("aucune administration n'a le code %(code)s", code=fields.parent_code),
+                )
             )
         elif agency and parent.path.startswith(agency.path):
             problems.append(
                 Problem(
                     0,
                     "parent_code",
-                    "une administration ne peut dépendre ni d'elle-même ni de ses subdivisions",
+                    _("une administration ne peut dépendre ni d'elle-même ni de ses subdivisions"),
                 )
             )
     if problems:
@@ -155,7 +172,11 @@ async def import_agencies(rows: list[Row], *, actor: Staff | None, ip: str = "")
         if fields.code in by_code:
             first = by_code[fields.code][0].line
             problems.append(
-                Problem(row.line, "code", f"le code {fields.code} figure déjà ligne {first}")
+                Problem(
+                    row.line,
+                    "code",
+                    _("le code %(code)s figure déjà ligne %(line)d", code=fields.code, line=first),
+                )
             )
         else:
             by_code[fields.code] = (row, fields)
@@ -164,7 +185,11 @@ async def import_agencies(rows: list[Row], *, actor: Staff | None, ip: str = "")
         parent = fields.parent_code
         if parent and parent not in by_code and parent not in existing:
             problems.append(
-                Problem(row.line, "parent_code", f"aucune administration n'a le code {parent}")
+                Problem(
+                    row.line,
+                    "parent_code",
+                    _("aucune administration n'a le code %(code)s", code=parent),
+                )
             )
     cycle = _find_cycle({code: f.parent_code for code, (_, f) in by_code.items()}, existing)
     if cycle:
@@ -172,7 +197,7 @@ async def import_agencies(rows: list[Row], *, actor: Staff | None, ip: str = "")
             Problem(
                 by_code[cycle][0].line,
                 "parent_code",
-                "cette ligne crée une boucle dans l'arborescence",
+                _("cette ligne crée une boucle dans l'arborescence"),
             )
         )
     if problems:

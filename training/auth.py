@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse
 from tortoise.expressions import F, Q
 
 from training import audit, passwords
+from training.i18n import _
 from training.models import LoginThrottle, Session, Staff
 
 SESSION_COOKIE = "amane_session"
@@ -148,7 +149,7 @@ async def staff_for_token(token: str, idle_minutes: int) -> Staff | None:
 async def change_password(staff: Staff, current: str, new: str, confirmation: str) -> str | None:
     """Change one's own password; returns the problem, or None when done."""
     if not await passwords.verify_password(staff.password_hash, current):
-        return "Le mot de passe actuel est incorrect."
+        return _("Le mot de passe actuel est incorrect.")
     problem = passwords.password_problem(new, confirmation)
     if problem:
         return problem

@@ -13,6 +13,7 @@ MODEL_APPS: dict[str, str] = {
     "training": "training.models",
     "courses": "courses.models",
     "quizzes": "quizzes.models",
+    "certificates": "certificates.models",
 }
 
 

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from training import audit
 from training.agencies import in_scope
+from training.i18n import _
 from training.models import Agency, Role, Staff
 from training.staff import StaffFields, assignable_roles, field_problems, issue_password_links
 from training.tabular import Problem, Row, TableError, read_table
@@ -85,7 +86,11 @@ async def _check(
                     Problem(
                         line,
                         column,
-                        f"« {value} » figure déjà ligne {first_line[column, value]} du fichier",
+                        _(
+                            "« %(value)s » figure déjà ligne %(line)d du fichier",
+                            value=value,
+                            line=first_line[column, value],
+                        ),
                     )
                 )
             first_line.setdefault((column, value), line)
@@ -95,7 +100,7 @@ async def _check(
                 Problem(
                     line,
                     "agency_code",
-                    f"aucune administration n'a le code « {record.agency_code} »",
+                    _("aucune administration n'a le code « %(code)s »", code=record.agency_code),
                 )
             )
         elif not in_scope(actor, agency):
@@ -103,7 +108,10 @@ async def _check(
                 Problem(
                     line,
                     "agency_code",
-                    f"l'administration {record.agency_code} n'est pas dans votre périmètre",
+                    _(
+                        "l'administration %(code)s n'est pas dans votre périmètre",
+                        code=record.agency_code,
+                    ),
                 )
             )
         current = existing.get(record.registration_number)
@@ -112,8 +120,11 @@ async def _check(
                 Problem(
                     line,
                     "registration_number",
-                    f"le matricule {record.registration_number} est celui d'un compte "
-                    "que seuls les administrateurs peuvent modifier",
+                    _(
+                        "le matricule %(number)s est celui d'un compte "
+                        "que seuls les administrateurs peuvent modifier",
+                        number=record.registration_number,
+                    ),
                 )
             )
         elif current is not None and not in_scope(actor, current.agency):
@@ -121,8 +132,10 @@ async def _check(
                 Problem(
                     line,
                     "registration_number",
-                    f"le matricule {record.registration_number} est celui d'un agent "
-                    "hors de votre périmètre",
+                    _(
+                        "le matricule %(number)s est celui d'un agent hors de votre périmètre",
+                        number=record.registration_number,
+                    ),
                 )
             )
         owner = email_owners.get(record.email)
@@ -131,7 +144,11 @@ async def _check(
                 Problem(
                     line,
                     "email",
-                    f"l'adresse {record.email} est déjà celle d'un autre agent (matricule {owner})",
+                    _(
+                        "l'adresse %(email)s est déjà celle d'un autre agent (matricule %(owner)s)",
+                        email=record.email,
+                        owner=owner,
+                    ),
                 )
             )
     return problems, records, agencies, existing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 import jinja2
@@ -12,24 +13,30 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from training import i18n
+from training.i18n import N_, gettext
 from training.models import Role, Staff
 
 ERROR_TITLES = {
-    400: "Requête incorrecte",
-    403: "Accès refusé",
-    404: "Page introuvable",
-    405: "Méthode non autorisée",
-    413: "Fichier trop volumineux",
+    400: N_("Requête incorrecte"),
+    403: N_("Accès refusé"),
+    404: N_("Page introuvable"),
+    405: N_("Méthode non autorisée"),
+    413: N_("Fichier trop volumineux"),
+    429: N_("Trop de demandes"),
 }
 
 
 def _shared_context(request: Request) -> dict:
     user = request.user if "user" in request.scope else None
     staff = user.staff if user is not None and user.is_authenticated else None
+    language = i18n.current_language.get()
     return {
         "current_user": staff,
         "csrf_token": request.scope.get("state", {}).get("csrf_token", ""),
-        "language": staff.language if staff else "fr",
+        "language": language,
+        "direction": "rtl" if language in i18n.RIGHT_TO_LEFT else "ltr",
+        "language_names": i18n.LANGUAGE_NAMES,
         "Role": Role,
     }
 
@@ -40,7 +47,15 @@ def make_templates(directory: Path) -> Jinja2Templates:
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
+    )
+    env.filters.update(
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
+        number=i18n.format_number,
+        percent=i18n.format_percent,
+    )
     return Jinja2Templates(env=env, context_processors=[_shared_context])
 
 
@@ -56,8 +71,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
         login = request.url_for("training:login").include_query_params(next=request.url.path)
         return RedirectResponse(login, status_code=303)
-    title = ERROR_TITLES.get(exc.status_code, "Erreur")
-    detail = exc.detail if exc.detail and exc.detail != title else ""
+    title = gettext(ERROR_TITLES.get(exc.status_code, N_("Erreur")))
+    # Starlette's default detail is the English reason phrase: only our own messages show.
+    detail = "" if exc.detail == HTTPStatus(exc.status_code).phrase else exc.detail
     return render(
         request,
         "error.html",
@@ -80,7 +96,7 @@ def signed_in(request: Request) -> Staff:
 def require_role(request: Request, *roles: Role) -> Staff:
     staff = signed_in(request)
     if staff.role not in roles:
-        raise HTTPException(403, "Votre rôle ne donne pas accès à cette page.")
+        raise HTTPException(403, gettext("Votre rôle ne donne pas accès à cette page."))
     return staff
 
 

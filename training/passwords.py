@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from training.i18n import _
+
 MIN_LENGTH = 12
 
 # The test suite hashes thousands of passwords: it asks for cheap parameters.
@@ -45,12 +47,13 @@ async def verify_password(password_hash: str, password: str) -> bool:
 def password_problem(password: str, confirmation: str) -> str | None:
     """Why a new password is refused, or None."""
     if password != confirmation:
-        return "Les deux mots de passe saisis ne sont pas identiques."
+        return _("Les deux mots de passe saisis ne sont pas identiques.")
     if len(password) < MIN_LENGTH:
-        return (
-            f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères "
-            "(une phrase de passe convient très bien)."
+        return _(
+            "Le mot de passe doit compter au moins %(n)d caractères "
+            "(une phrase de passe convient très bien).",
+            n=MIN_LENGTH,
         )
     if len(set(password)) < 5:
-        return "Le mot de passe est trop répétitif : choisissez une phrase de passe."
+        return _("Le mot de passe est trop répétitif : choisissez une phrase de passe.")
     return None

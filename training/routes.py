@@ -10,7 +10,8 @@ from starlette.routing import Route
 
 from training import agencies, audit, auth, importing, staff
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
-from training.models import Agency, Role
+from training.i18n import LANGUAGE_COOKIE, gettext
+from training.models import LANGUAGES, Agency, Role
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
 from training.staff import LANGUAGE_LABELS, ROLE_LABELS, StaffError, StaffFields
 from training.tabular import Problem, TableError, read_table
@@ -58,9 +59,11 @@ async def login(request: Request) -> Response:
     if result.staff is None:
         if result.retry_after:
             minutes = max(1, round(result.retry_after / 60))
-            error = f"Trop de tentatives infructueuses. Réessayez dans {minutes} minute(s)."
+            error = gettext(
+                "Trop de tentatives infructueuses. Réessayez dans %(n)d minute(s).", n=minutes
+            )
         else:
-            error = "Identifiant ou mot de passe incorrect."
+            error = gettext("Identifiant ou mot de passe incorrect.")
         return render(
             request,
             "training/login.html",
@@ -142,6 +145,28 @@ async def set_password(request: Request) -> Response:
     return RedirectResponse(
         request.url_for("training:login").include_query_params(done="password"), status_code=303
     )
+
+
+async def set_language(request: Request) -> Response:
+    """The language switcher: a cookie for everyone, and the profile of a signed-in user."""
+    form = await request.form()
+    language = str(form.get("language", ""))
+    if language not in LANGUAGES:
+        raise HTTPException(400, gettext("Langue inconnue."))
+    if request.user.is_authenticated:
+        me = request.user.staff
+        me.language = language
+        await me.save(update_fields=["language"])
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies or request.url.scheme == "https",
+    )
+    return response
 
 
 # --- agencies --------------------------------------------------------------------------------
@@ -241,7 +266,7 @@ async def agency_import(request: Request) -> Response:
     filename, data = await _uploaded(request)
     try:
         if not filename:
-            raise TableError("choisissez un fichier à importer")
+            raise TableError(gettext("choisissez un fichier à importer"))
         rows = read_table(filename, data, agencies.AGENCY_COLUMNS, agencies.AGENCY_OPTIONAL)
         counts = await agencies.import_agencies(rows, actor=me, ip=client_ip(request))
     except TableError as exc:
@@ -293,7 +318,7 @@ async def _staff_to_manage(request: Request):
     """Like _staff_or_404, and HR officers cannot touch administrators' or reporters' accounts."""
     me, person = await _staff_or_404(request)
     if person.role not in staff.assignable_roles(me):
-        raise HTTPException(403, "Ce compte relève des administrateurs de la plateforme.")
+        raise HTTPException(403, gettext("Ce compte relève des administrateurs de la plateforme."))
     return me, person
 
 
@@ -375,7 +400,7 @@ async def staff_form(request: Request) -> Response:
 async def staff_deactivate(request: Request) -> Response:
     me, person = await _staff_to_manage(request)
     if person.id == me.id:
-        raise HTTPException(400, "Vous ne pouvez pas désactiver votre propre compte.")
+        raise HTTPException(400, gettext("Vous ne pouvez pas désactiver votre propre compte."))
     await staff.deactivate(person, actor=me, ip=client_ip(request))
     return _redirect(request, "training:staff_detail", staff_id=person.id)
 
@@ -399,7 +424,9 @@ async def staff_import(request: Request) -> Response:
     filename, data = await _uploaded(request)
     try:
         if not filename:
-            raise importing.ImportRejected([Problem(0, "", "choisissez un fichier à importer")])
+            raise importing.ImportRejected(
+                [Problem(0, "", gettext("choisissez un fichier à importer"))]
+            )
         rows = importing.read_staff_file(filename, data)
         report = await importing.import_staff(
             rows, actor=me, ip=client_ip(request), filename=filename
@@ -438,6 +465,7 @@ routes = [
     Route("/login", login, methods=["GET", "POST"], name="training:login"),
     Route("/logout", logout, methods=["POST"], name="training:logout"),
     Route("/account", account, name="training:account"),
+    Route("/language", set_language, methods=["POST"], name="training:language"),
     Route("/account/password", change_password, methods=["POST"], name="training:change_password"),
     Route(
         "/password/set/{token}", set_password, methods=["GET", "POST"], name="training:set_password"

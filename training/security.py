@@ -14,6 +14,8 @@ from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from training.i18n import gettext
+
 CSRF_COOKIE = "amane_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -95,7 +97,10 @@ class CSRFMiddleware:
             expected = csrf_token_for(self.secret, cookie) if cookie else ""
             if not expected or not hmac.compare_digest(sent, expected):
                 response = PlainTextResponse(
-                    "Formulaire expiré ou invalide (jeton CSRF). Rechargez la page et réessayez.",
+                    gettext(
+                        "Formulaire expiré ou invalide (jeton CSRF). "
+                        "Rechargez la page et réessayez."
+                    ),
                     status_code=403,
                 )
                 await response(scope, receive, send)

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from training import audit, passwords
 from training.agencies import in_scope, manages_all, scope_agencies
 from training.auth import close_all_sessions, now, token_hash
+from training.i18n import N_, _
 from training.models import LANGUAGES, Agency, PasswordToken, Role, Staff
 from training.tabular import Problem
 
@@ -21,10 +22,10 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REGISTRATION = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 PASSWORD_LINK_DAYS = 7
 ROLE_LABELS = {
-    Role.LEARNER: "Apprenant",
-    Role.HR: "Responsable RH",
-    Role.REPORTER: "Rapporteur",
-    Role.ADMIN: "Administrateur",
+    Role.LEARNER: N_("Apprenant"),
+    Role.HR: N_("Responsable RH"),
+    Role.REPORTER: N_("Rapporteur"),
+    Role.ADMIN: N_("Administrateur"),
 }
 LANGUAGE_LABELS = {"fr": "Français", "ar": "العربية", "en": "English"}
 
@@ -70,21 +71,28 @@ def field_problems(fields: StaffFields, line: int, actor: Staff | None) -> list[
             Problem(
                 line,
                 "registration_number",
-                "matricule obligatoire : lettres, chiffres et tirets (32 au plus)",
+                _("matricule obligatoire : lettres, chiffres et tirets (32 au plus)"),
             )
         )
     if not fields.full_name:
-        problems.append(Problem(line, "full_name", "le nom complet est obligatoire"))
+        problems.append(Problem(line, "full_name", _("le nom complet est obligatoire")))
     if not EMAIL.match(fields.email):
         problems.append(
-            Problem(line, "email", f"« {fields.email} » n'est pas une adresse électronique valide")
+            Problem(
+                line,
+                "email",
+                _("« %(email)s » n'est pas une adresse électronique valide", email=fields.email),
+            )
         )
     if fields.language not in LANGUAGES:
         problems.append(
             Problem(
                 line,
                 "language",
-                f"« {fields.language} » n'est pas une langue proposée (fr, ar ou en)",
+                _(
+                    "« %(value)s » n'est pas une langue proposée (fr, ar ou en)",
+                    value=fields.language,
+                ),
             )
         )
     if fields.role and fields.role not in {role.value for role in assignable_roles(actor)}:
@@ -93,7 +101,11 @@ def field_problems(fields: StaffFields, line: int, actor: Staff | None) -> list[
             Problem(
                 line,
                 "role",
-                f"« {fields.role} » n'est pas un rôle que vous pouvez attribuer ({allowed})",
+                _(
+                    "« %(role)s » n'est pas un rôle que vous pouvez attribuer (%(allowed)s)",
+                    role=fields.role,
+                    allowed=allowed,
+                ),
             )
         )
     return problems
@@ -181,7 +193,10 @@ async def save_staff(
             Problem(
                 0,
                 "agency_code",
-                f"aucune administration de votre périmètre n'a le code {fields.agency_code}",
+                _(
+                    "aucune administration de votre périmètre n'a le code %(code)s",
+                    code=fields.agency_code,
+                ),
             )
         )
     other = Staff.exclude(id=staff.id) if staff else Staff.all()
@@ -190,7 +205,7 @@ async def save_staff(
             Problem(
                 0,
                 "registration_number",
-                f"le matricule {fields.registration_number} est déjà attribué",
+                _("le matricule %(number)s est déjà attribué", number=fields.registration_number),
             )
         )
     if (
@@ -199,7 +214,11 @@ async def save_staff(
         .exists()
     ):
         problems.append(
-            Problem(0, "email", f"l'adresse {fields.email} est déjà utilisée par un autre compte")
+            Problem(
+                0,
+                "email",
+                _("l'adresse %(email)s est déjà utilisée par un autre compte", email=fields.email),
+            )
         )
     if problems:
         raise StaffError(problems)
@@ -298,7 +317,7 @@ async def set_password_with_token(token: str, password: str, confirmation: str) 
             token_hash=token_hash(token), used_at=None, expires_at__gt=now()
         ).update(used_at=now())
         if not used:
-            return (
+            return _(
                 "Ce lien a expiré ou a déjà servi : "
                 "demandez un nouveau lien à votre responsable RH."
             )

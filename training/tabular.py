@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
+from training.i18n import _
+
 
 class TableError(ValueError):
     """The file as a whole cannot be read."""
@@ -28,13 +30,14 @@ class Problem:
 
     def __str__(self) -> str:
         """ "ligne 3, colonne email : …" in a file; "champ email : …" in a form (line 0)."""
+        where = {"line": self.line, "column": self.column, "message": self.message}
         if self.line and self.column:
-            return f"ligne {self.line}, colonne {self.column} : {self.message}"
+            return _("ligne %(line)d, colonne %(column)s : %(message)s", **where)
         if self.line:
-            return f"ligne {self.line} : {self.message}"
+            return _("ligne %(line)d : %(message)s", **where)
         if self.column:
-            return f"champ {self.column} : {self.message}"
-        return f"fichier : {self.message}"
+            return _("champ %(column)s : %(message)s", **where)
+        return _("fichier : %(message)s", **where)
 
 
 def _cell(value: object) -> str:
@@ -52,8 +55,11 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableError(
-            f"le fichier n'est pas en UTF-8 (octet illisible en position {exc.start}) : "
-            "enregistrez-le en « CSV UTF-8 »"
+            _(
+                "le fichier n'est pas en UTF-8 (octet illisible en position %(at)d) : "
+                "enregistrez-le en « CSV UTF-8 »",
+                at=exc.start,
+            )
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -66,7 +72,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise TableError("le fichier XLSX est illisible ou endommagé") from None
+        raise TableError(_("le fichier XLSX est illisible ou endommagé")) from None
     sheet = workbook.worksheets[0]
     rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
@@ -80,9 +86,9 @@ def read_table(filename: str, data: bytes, required: list[str], optional: list[s
     elif filename.lower().endswith((".csv", ".txt")):
         raw = _csv_rows(data)
     else:
-        raise TableError("format non reconnu : envoyez un fichier .csv ou .xlsx")
+        raise TableError(_("format non reconnu : envoyez un fichier .csv ou .xlsx"))
     if not raw or not any(raw[0]):
-        raise TableError("le fichier est vide : la première ligne doit nommer les colonnes")
+        raise TableError(_("le fichier est vide : la première ligne doit nommer les colonnes"))
     header = [name.strip().lower() for name in raw[0]]
     missing = [name for name in required if name not in header]
     if missing:

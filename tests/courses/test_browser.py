@@ -137,7 +137,7 @@ def test_a_learner_reads_a_lesson_and_sees_the_progress_bar_move(live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(locale="fr-FR")
             page.goto(f"{live_server}/")
             page.get_by_label("Adresse électronique ou matricule").fill("nadia@example.org")
             page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)

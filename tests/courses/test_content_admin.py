@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from courses.models import Course, CourseVersion
+from courses.placeholders import DEFAULT_NAMES, PLACEHOLDER_KEYS, deployment_names
+from tests.conftest import shown
 from tests.courses.packbuilder import edit, write_pack, zip_of
+from training.models import AuditEvent
 
 
 async def upload(client, name: str, data: bytes):
@@ -54,3 +57,27 @@ async def test_only_administrators_upload(client, world, tmp_path):
     response = await upload(client, "demo.zip", zip_of(tmp_path))
     assert response.status_code == 403
     assert await Course.all().count() == 0
+
+
+async def test_admin_changes_an_authority_name_for_one_language(client, world):
+    await client.login("adm1@example.org")
+    page = await client.get("/admin/names")
+    assert page.status_code == 200 and "national_cert.ar" in page.text
+    form = {}
+    for key in PLACEHOLDER_KEYS:
+        for language in DEFAULT_NAMES:
+            form[f"{key}.{language}"] = DEFAULT_NAMES[language][key]
+    form["national_cert.en"] = "the National CERT"
+    saved = await client.submit("/admin/names", form)
+    assert "1 nom modifié." in shown(saved)
+    assert (await deployment_names("en"))["national_cert"] == "the National CERT"
+    assert (await deployment_names("fr"))["national_cert"] == DEFAULT_NAMES["fr"]["national_cert"]
+    form["national_cert.en"] = ""
+    await client.submit("/admin/names", form)
+    assert (await deployment_names("en"))["national_cert"] == DEFAULT_NAMES["en"]["national_cert"]
+    assert await AuditEvent.filter(action="settings.names_changed").count() == 2
+
+
+async def test_only_administrators_reach_the_names(client, world):
+    await client.login("hr1@example.org")
+    assert (await client.get("/admin/names")).status_code == 403

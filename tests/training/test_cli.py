@@ -77,3 +77,10 @@ def test_operator_flow(tmp_path):
 
     missing = amane(tmp_path, "staff", "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
+
+
+def test_migrate_creates_a_missing_data_folder(tmp_path):
+    fresh = tmp_path / "not" / "yet"
+    result = amane(fresh, "migrate")
+    assert result.returncode == 0 and "Applied" in result.stdout
+    assert (fresh / "amane.sqlite3").exists()

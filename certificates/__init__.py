@@ -1,0 +1,1 @@
+"""What proves it: certificates, their verification, and the registers of certifications."""

@@ -1,0 +1,260 @@
+"""The register of agency certifications (ISO/IEC 27001 and the like): declare, import, list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from certificates.evidence import EvidenceError, checked_evidence, store_evidence
+from certificates.models import AgencyCertification
+from certificates.registers import (
+    REVIEW_LABELS,
+    RegisterError,
+    date_problems,
+    text_problems,
+    upsert,
+)
+from certificates.schemes import AGENCY_STANDARDS, OTHER, scheme_label
+from certificates.scope import agency_path_filter
+from training import audit
+from training.agencies import in_scope
+from training.auth import now
+from training.models import Agency, Role, Staff
+from training.tabular import Problem, Row
+
+REQUIRED_COLUMNS = [
+    "agency_code",
+    "standard",
+    "certifying_body",
+    "certificate_number",
+    "issued_on",
+]
+OPTIONAL_COLUMNS = ["other_name", "scope", "expires_on"]
+# Written by the export for the reader, ignored on import: review happens on the pages.
+EXPORT_ONLY_COLUMNS = ["agency_name", "status", "reviewed_by", "reviewed_at"]
+SCHEMES = AGENCY_STANDARDS
+MODEL = AgencyCertification
+DECLARERS = (Role.HR, Role.ADMIN)
+RELATED = "agency"  # the path from a record to the agency that scopes it
+
+
+@dataclass
+class Declaration:
+    line: int
+    key: dict
+    values: dict
+
+
+def _normalised(values: dict[str, str]) -> dict[str, str]:
+    cleaned = {
+        name: " ".join(values.get(name, "").split()) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    }
+    cleaned["agency_code"] = cleaned["agency_code"].upper()
+    cleaned["standard"] = cleaned["standard"].lower()
+    return cleaned
+
+
+def _row_problems(values: dict[str, str], line: int) -> list[Problem]:
+    problems = text_problems(
+        values,
+        ["agency_code", "certifying_body", "certificate_number"],
+        line,
+        free_text=("scope",),
+    )
+    standard = values["standard"]
+    if standard not in AGENCY_STANDARDS:
+        problems.append(
+            Problem(
+                line,
+                "standard",
+                f"« {standard} » n'est pas une norme de la liste ({', '.join(AGENCY_STANDARDS)})",
+            )
+        )
+    elif standard == OTHER and not values["other_name"]:
+        problems.append(Problem(line, "other_name", "nommez la norme (norme other)"))
+    elif standard != OTHER and values["other_name"]:
+        problems.append(Problem(line, "other_name", "à remplir seulement pour la norme other"))
+    return problems
+
+
+async def check_declarations(
+    rows: list[Row], actor: Staff | None
+) -> tuple[list[Declaration], list[Problem]]:
+    """Every row checked against the lists, the agency tree and the actor's scope."""
+    cleaned = [(row.line, _normalised(row.values)) for row in rows]
+    agencies = {
+        agency.code: agency
+        for agency in await Agency.filter(code__in={values["agency_code"] for _, values in cleaned})
+    }
+    problems: list[Problem] = []
+    declarations: list[Declaration] = []
+    first_line: dict[tuple, int] = {}
+    for line, values in cleaned:
+        row_problems = _row_problems(values, line)
+        dates: dict = {}
+        row_problems += date_problems(values, "issued_on", "expires_on", line, dates)
+        code = values["agency_code"]
+        agency = agencies.get(code)
+        if code and agency is None:
+            row_problems.append(
+                Problem(line, "agency_code", f"aucune administration n'a le code {code}")
+            )
+        elif agency is not None and not in_scope(actor, agency):
+            row_problems.append(
+                Problem(
+                    line, "agency_code", f"l'administration {code} n'est pas dans votre périmètre"
+                )
+            )
+        key_values = (code, values["standard"], values["other_name"], values["certificate_number"])
+        if key_values in first_line:
+            row_problems.append(
+                Problem(
+                    line,
+                    "certificate_number",
+                    f"cette certification figure déjà ligne {first_line[key_values]}",
+                )
+            )
+        first_line.setdefault(key_values, line)
+        problems += row_problems
+        if row_problems:
+            continue
+        declarations.append(
+            Declaration(
+                line,
+                key={
+                    "agency_id": agency.id,
+                    "standard": values["standard"],
+                    "other_name": values["other_name"],
+                    "certificate_number": values["certificate_number"],
+                },
+                values={
+                    "certifying_body": values["certifying_body"],
+                    "scope": values["scope"],
+                    "issued_on": dates["issued_on"],
+                    "expires_on": dates["expires_on"],
+                },
+            )
+        )
+    return declarations, sorted(problems, key=lambda p: (p.line, p.column))
+
+
+async def import_certifications(
+    rows: list[Row], *, actor: Staff | None, ip: str = "", filename: str = ""
+) -> dict[str, int]:
+    """Create or update every row of the file, or nothing when any row is wrong."""
+    declarations, problems = await check_declarations(rows, actor)
+    if problems:
+        raise RegisterError(problems)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    at = now()
+    async with in_transaction():
+        for declaration in declarations:
+            outcome = await upsert(
+                AgencyCertification, declaration.key, declaration.values, actor, at
+            )
+            counts[outcome] += 1
+        await audit.record(
+            "agency_certification.imported",
+            actor=actor,
+            target=filename,
+            detail=f"créées {counts['created']}, mises à jour {counts['updated']}, "
+            f"inchangées {counts['unchanged']}",
+            ip=ip,
+        )
+    return counts
+
+
+async def declare_certification(
+    values: dict[str, str],
+    *,
+    actor: Staff,
+    evidence: tuple[str, bytes] | None = None,
+    ip: str = "",
+) -> AgencyCertification:
+    """One agency certification from the form, with its evidence file if one was sent."""
+    declarations, problems = await check_declarations([Row(0, values)], actor)
+    if evidence is not None:
+        try:
+            checked_evidence(*evidence)
+        except EvidenceError as exc:
+            problems.append(Problem(0, "evidence", str(exc)))
+    if problems:
+        raise RegisterError(problems)
+    declaration = declarations[0]
+    async with in_transaction():
+        if evidence is not None:
+            declaration.values["evidence_id"] = (await store_evidence(*evidence, actor)).id
+        await upsert(AgencyCertification, declaration.key, declaration.values, actor, now())
+        record = await AgencyCertification.get(**declaration.key)
+        await audit.record(
+            "agency_certification.declared",
+            actor=actor,
+            target=f"{values.get('agency_code', '')} {record.standard}",
+            detail=record.certificate_number,
+            ip=ip,
+        )
+    return record
+
+
+async def certification_query(
+    reader: Staff, *, q: str = "", scheme: str = "", status: str = "", agency_code: str = ""
+):
+    """Records the reader may see, filtered: words match the agency, body or number."""
+    query = AgencyCertification.filter(**agency_path_filter(reader, "agency"))
+    for word in q.split():
+        query = query.filter(
+            Q(agency__name_fr__icontains=word)
+            | Q(agency__code__icontains=word)
+            | Q(certifying_body__icontains=word)
+            | Q(certificate_number__icontains=word)
+            | Q(other_name__icontains=word)
+        )
+    if scheme:
+        query = query.filter(standard=scheme)
+    if status in REVIEW_LABELS:
+        query = query.filter(status=status)
+    if agency_code:
+        code = agency_code.strip().upper()
+        agency = await Agency.get_or_none(code=code)
+        # The agency and its sub-agencies; an unknown code matches nothing.
+        within = {"agency__path__startswith": agency.path} if agency else {}
+        query = query.filter(**(within or {"agency__code": code}))
+    return query
+
+
+def label_of(record: AgencyCertification) -> str:
+    return scheme_label(AGENCY_STANDARDS, record.standard, record.other_name)
+
+
+def agency_of(record: AgencyCertification) -> Agency:
+    return record.agency
+
+
+def is_holder(record: AgencyCertification, staff: Staff) -> bool:
+    """An agency's certification has no personal holder: only its readers see it."""
+    return False
+
+
+async def export_rows(query) -> tuple[list[str], list[list[object]]]:
+    records = await query.prefetch_related("agency", "reviewed_by")
+    columns = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
+    rows = [
+        [
+            record.agency.code,
+            record.standard,
+            record.certifying_body,
+            record.certificate_number,
+            record.issued_on,
+            record.other_name,
+            record.scope,
+            record.expires_on,
+            record.agency.name_fr,
+            record.status.value,
+            record.reviewed_by.registration_number if record.reviewed_by else "",
+            record.reviewed_at,
+        ]
+        for record in records
+    ]
+    return columns, rows

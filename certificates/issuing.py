@@ -1,0 +1,137 @@
+"""Issuing certificates: once per completed enrolment, a renewal linked to the one before."""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from certificates.codes import display_code, new_code
+from certificates.models import Certificate
+from certificates.pdf import store_pdf
+from courses.models import Enrolment
+from quizzes.models import QuizAttempt
+from training import audit
+from training.auth import now
+from training.models import Staff
+
+CODE_TRIES = 5
+logger = logging.getLogger(__name__)
+
+
+class CertificateError(ValueError):
+    """A refused change, with a message for the person who asked."""
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+async def holder_fields(staff_id: int) -> dict:
+    """The holder as they are now, copied: later edits to the person never reach a certificate."""
+    staff = await Staff.get(id=staff_id).prefetch_related("agency")
+    return {
+        "staff_id": staff.id,
+        "holder_name": staff.full_name,
+        "holder_registration_number": staff.registration_number,
+        "agency_code": staff.agency.code,
+        "agency_name_fr": staff.agency.name_fr,
+        "agency_name_ar": staff.agency.name_ar,
+    }
+
+
+async def _course_fields(enrolment: Enrolment) -> dict:
+    best = (
+        await QuizAttempt.filter(enrolment_id=enrolment.id, passed=True).order_by("-score").first()
+    )
+    return {
+        "enrolment_id": enrolment.id,
+        "course_id": enrolment.course.id,
+        "course_slug": enrolment.course.slug,
+        "course_title": enrolment.version.title,
+        "version_label": enrolment.version.label,
+        "version_number": enrolment.version.number,
+        "score": best.score if best else None,
+    }
+
+
+async def create_certificate(
+    values: dict,
+    *,
+    action: str,
+    actor: Staff | None,
+    detail: str,
+    ip: str = "",
+    supersedes: Certificate | None = None,
+) -> Certificate:
+    """Insert with a new random code (drawn again on a clash), audited, in one transaction."""
+    for _ in range(CODE_TRIES):
+        code = new_code()
+        try:
+            async with in_transaction():
+                if supersedes is not None:
+                    claimed = await Certificate.filter(
+                        id=supersedes.id, superseded_at=None, revoked_at=None
+                    ).update(superseded_at=now())
+                    if not claimed:
+                        raise CertificateError("ce certificat a déjà été révoqué ou remplacé")
+                certificate = await Certificate.create(code=code, **values)
+                await audit.record(
+                    action, actor=actor, target=display_code(code), detail=detail, ip=ip
+                )
+            return certificate
+        except IntegrityError:
+            if not await Certificate.filter(code=code).exists():
+                raise
+    raise RuntimeError(f"no free certificate code after {CODE_TRIES} tries")
+
+
+async def issue_certificate(enrolment_id: int) -> Certificate:
+    """The certificate of a completed enrolment: issued the first time, returned after that."""
+    existing = await Certificate.get_or_none(enrolment_id=enrolment_id, issue_number=1)
+    if existing is not None:
+        return existing
+    enrolment = await Enrolment.get(id=enrolment_id).prefetch_related("version", "course")
+    issued_at = enrolment.completed_at or now()
+    previous = (
+        await Certificate.filter(
+            staff_id=enrolment.staff_id,  # type: ignore[attr-defined]
+            course_id=enrolment.course.id,
+            superseded_at=None,
+        )
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    values = {
+        **await holder_fields(enrolment.staff_id),  # type: ignore[attr-defined]
+        **await _course_fields(enrolment),
+        "issue_number": 1,
+        "issued_at": issued_at,
+        "expires_at": add_months(issued_at, enrolment.version.certificate_validity_months),
+        "renews_id": previous.id if previous else None,
+    }
+    detail = f"{enrolment.course.slug} {enrolment.version.label}"
+    try:
+        return await create_certificate(
+            values, action="certificate.issued", actor=None, detail=detail
+        )
+    except IntegrityError:
+        # Another call issued it between our look and our insert: (enrolment, 1) is unique.
+        return await Certificate.get(enrolment_id=enrolment_id, issue_number=1)
+
+
+async def issue_on_completion(enrolment: Enrolment) -> None:
+    """Subscriber of courses.events.course_completed: issue, then render the PDF once."""
+    certificate = await issue_certificate(enrolment.id)
+    try:
+        await store_pdf(certificate)
+    except Exception:
+        # The record is what counts: a PDF that failed here is rendered on first download.
+        logger.exception("certificate %s: PDF rendering failed", certificate.code)

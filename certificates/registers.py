@@ -1,0 +1,136 @@
+"""What both certification registers share: dates, the declare -> review cycle, upserts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from certificates.models import ReviewStatus
+from training import audit
+from training.auth import now
+from training.models import Staff
+from training.tabular import Problem
+
+REVIEW_LABELS = {
+    ReviewStatus.DECLARED: "Déclarée",
+    ReviewStatus.VERIFIED: "Vérifiée",
+    ReviewStatus.REJECTED: "Rejetée",
+}
+FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+MAX_TEXT = 128
+MAX_NOTE = 1000
+
+
+class RegisterError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+def parse_date(text: str) -> date | None:
+    """2025-03-31, 31/03/2025, or a spreadsheet's 2025-03-31T00:00:00; None when unreadable."""
+    text = text.strip()
+    match = FRENCH_DATE.match(text)
+    try:
+        if match:
+            day, month, year = map(int, match.groups())
+            return date(year, month, day)
+        return datetime.fromisoformat(text).date() if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def date_problems(
+    values: dict[str, str], start: str, end: str, line: int, parsed: dict[str, date | None]
+) -> list[Problem]:
+    """Check a required start date and an optional end date after it; fills `parsed`."""
+    problems = []
+    for column, required in ((start, True), (end, False)):
+        text = values.get(column, "").strip()
+        parsed[column] = parse_date(text) if text else None
+        if not text and required:
+            problems.append(Problem(line, column, "date obligatoire (AAAA-MM-JJ ou JJ/MM/AAAA)"))
+        elif text and parsed[column] is None:
+            problems.append(
+                Problem(line, column, f"« {text} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
+            )
+    if parsed[start] and parsed[start] > now().date():
+        problems.append(Problem(line, start, "la date ne peut pas être dans le futur"))
+    if parsed[start] and parsed[end] and parsed[end] <= parsed[start]:
+        problems.append(Problem(line, end, f"l'échéance doit suivre la date de {start}"))
+    return problems
+
+
+def text_problems(
+    values: dict[str, str], required: list[str], line: int, free_text: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Required values present, and short ones short (free-text columns may run longer)."""
+    problems = []
+    for column, value in values.items():
+        if column in required and not value.strip():
+            problems.append(Problem(line, column, "valeur obligatoire"))
+        elif len(value) > (MAX_NOTE if column in free_text else MAX_TEXT):
+            limit = MAX_NOTE if column in free_text else MAX_TEXT
+            problems.append(Problem(line, column, f"{limit} caractères au plus"))
+    return problems
+
+
+async def upsert(
+    model: type[Model], key: dict, values: dict, actor: Staff | None, at: datetime
+) -> str:
+    """Create a declared record, or update one; a changed record goes back to "declared"."""
+    current = await model.get_or_none(**key)
+    declared = {
+        "status": ReviewStatus.DECLARED,
+        "declared_at": at,
+        "declared_by_id": actor.id if actor else None,
+    }
+    if current is None:
+        await model.create(**key, **values, **declared)
+        return "created"
+    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    if not changed:
+        return "unchanged"
+    review = {"reviewed_at": None, "reviewed_by_id": None, "review_note": ""}
+    await model.filter(id=current.id).update(**changed, **declared, **review)
+    return "updated"
+
+
+async def review(
+    record: Model,
+    *,
+    decision: str,
+    note: str,
+    actor: Staff,
+    label: str,
+    ip: str = "",
+) -> None:
+    """Verify or reject a declared record: never by the person who declared it."""
+    if decision not in (ReviewStatus.VERIFIED, ReviewStatus.REJECTED):
+        raise RegisterError([Problem(0, "decision", "choisissez « vérifiée » ou « rejetée »")])
+    note = " ".join(note.split())
+    if decision == ReviewStatus.REJECTED and not note:
+        raise RegisterError([Problem(0, "note", "indiquez le motif du rejet")])
+    if len(note) > MAX_NOTE:
+        raise RegisterError([Problem(0, "note", f"{MAX_NOTE} caractères au plus")])
+    if record.declared_by_id == actor.id:  # type: ignore[attr-defined]
+        raise RegisterError(
+            [Problem(0, "decision", "une déclaration est vérifiée par une autre personne")]
+        )
+    async with in_transaction():
+        await (
+            type(record)
+            .filter(id=record.id)
+            .update(
+                status=ReviewStatus(decision),
+                reviewed_at=now(),
+                reviewed_by=actor,
+                review_note=note,
+            )
+        )
+        await audit.record(
+            f"{record._meta.db_table}.{decision}", actor=actor, target=label, detail=note, ip=ip
+        )

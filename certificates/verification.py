@@ -1,0 +1,33 @@
+"""Looking a code up for the public verify page: typed loosely, answered with a status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from certificates.codes import display_code, is_valid_code, normalise_code
+from certificates.models import Certificate
+from certificates.status import CertificateStatus, status_of
+
+
+@dataclass(frozen=True)
+class Lookup:
+    typed: str
+    code: str  # normalised
+    well_formed: bool  # length, alphabet and check character
+    certificate: Certificate | None = None
+    status: CertificateStatus | None = None
+
+    @property
+    def shown_code(self) -> str:
+        return display_code(self.code) if self.well_formed else self.typed
+
+
+async def look_up_code(typed: str, at: datetime) -> Lookup:
+    code = normalise_code(typed)
+    if not is_valid_code(code):
+        return Lookup(typed, code, well_formed=False)
+    certificate = await Certificate.get_or_none(code=code)
+    if certificate is None:
+        return Lookup(typed, code, well_formed=True)
+    return Lookup(typed, code, True, certificate, status_of(certificate, at))

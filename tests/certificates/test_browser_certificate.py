@@ -1,0 +1,107 @@
+"""End to end in Debian's chromium: a learner downloads a certificate and opens its verify page."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from tortoise import Tortoise
+
+from server import Settings, create_app
+from tests.certificates.conftest import complete
+from tests.conftest import PASSWORD, SECRET
+from tests.courses.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerThread
+from tests.quizzes.conftest import make_version
+from training import database
+from training.agencies import AgencyFields, save_agency
+from training.models import Staff
+from training.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+
+async def _prepare(database_url: str) -> None:
+    """A learner who completed a course: the app's subscriber issued the certificate."""
+    await Tortoise.init(config=database.tortoise_config(database_url))
+    try:
+        agency = await save_agency(
+            AgencyFields("MEF", "Ministère de l'Économie", "ministry", "وزارة الاقتصاد"),
+            actor=None,
+        )
+        learner = await Staff.create(
+            registration_number="CERT-1",
+            full_name="Nadia El Alaoui",
+            email="nadia@example.org",
+            agency=agency,
+            password_hash=await hash_password(PASSWORD),
+        )
+        await complete(learner, await make_version("hygiene"))
+    finally:
+        await Tortoise.close_connections()
+
+
+@pytest.fixture
+def live_server(tmp_path, migrated_db):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    database_file = tmp_path / "browser.sqlite3"
+    shutil.copy(migrated_db, database_file)
+    settings = Settings(
+        database_url=f"sqlite://{database_file}",
+        secret_key=SECRET,
+        data_dir=tmp_path,
+        password_hashing="fast",
+        public_url=url,
+    )
+    app = create_app(settings)
+    asyncio.run(_prepare(settings.database_url))
+    thread = ServerThread(app, sock)
+    thread.start()
+    try:
+        yield url
+    finally:
+        thread.stop()
+        sock.close()
+
+
+def test_a_learner_downloads_the_certificate_and_opens_its_verify_page(live_server, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(accept_downloads=True, locale="fr-FR")
+            page.goto(f"{live_server}/login")
+            page.get_by_label("Adresse électronique ou matricule").fill("nadia@example.org")
+            page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.get_by_role("link", name="Mes certificats").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Mes certificats")
+            row = page.get_by_role("row").filter(has_text="Cours d'essai")
+            expect(row).to_contain_text("Valide")
+            code = row.locator("code").inner_text()
+            assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", code)
+
+            with page.expect_download() as download_info:
+                row.get_by_role("link", name="PDF").click()
+            download = download_info.value
+            assert download.suggested_filename == f"certificat-{code}.pdf"
+            saved = Path(tmp_path / download.suggested_filename)
+            download.save_as(saved)
+            assert saved.read_bytes().startswith(b"%PDF-") and saved.stat().st_size > 10_000
+            shutil.copy(saved, ARTIFACTS / "certificate.pdf")
+
+            row.get_by_role("link", name="Cours d'essai").click()
+            page.get_by_role("link", name="Page publique de vérification").click()
+            expect(page).to_have_url(f"{live_server}/verify/{code}")
+            expect(page.get_by_role("heading", level=2)).to_have_text("Certificat valide")
+            expect(page.locator("dl.facts")).to_contain_text("Nadia El Alaoui")
+            page.screenshot(path=ARTIFACTS / "certificate-verify.png", full_page=True)
+        finally:
+            browser.close()
