@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from tortoise import Tortoise
 
-from server import Settings, create_app
 from tests.certificates.conftest import complete
-from tests.conftest import PASSWORD, SECRET
-from tests.courses.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerThread
+from tests.conftest import PASSWORD
+from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
 from tests.quizzes.conftest import make_version
-from training import database
 from training.agencies import AgencyFields, save_agency
 from training.models import Staff
 from training.passwords import hash_password
@@ -25,54 +20,29 @@ from training.passwords import hash_password
 pytestmark = pytest.mark.browser
 
 
-async def _prepare(database_url: str) -> None:
+async def _prepare() -> None:
     """A learner who completed a course: the app's subscriber issued the certificate."""
-    await Tortoise.init(config=database.tortoise_config(database_url))
-    try:
-        agency = await save_agency(
-            AgencyFields("MEF", "Ministère de l'Économie", "ministry", "وزارة الاقتصاد"),
-            actor=None,
-        )
-        learner = await Staff.create(
-            registration_number="CERT-1",
-            full_name="Nadia El Alaoui",
-            email="nadia@example.org",
-            agency=agency,
-            password_hash=await hash_password(PASSWORD),
-        )
-        await complete(learner, await make_version("hygiene"))
-    finally:
-        await Tortoise.close_connections()
+    agency = await save_agency(
+        AgencyFields("MEF", "Ministère de l'Économie", "ministry", "وزارة الاقتصاد"),
+        actor=None,
+    )
+    learner = await Staff.create(
+        registration_number="CERT-1",
+        full_name="Nadia El Alaoui",
+        email="nadia@example.org",
+        agency=agency,
+        password_hash=await hash_password(PASSWORD),
+    )
+    await complete(learner, await make_version("hygiene"))
 
 
 @pytest.fixture
 def live_server(tmp_path, migrated_db):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    database_file = tmp_path / "browser.sqlite3"
-    shutil.copy(migrated_db, database_file)
-    settings = Settings(
-        database_url=f"sqlite://{database_file}",
-        secret_key=SECRET,
-        data_dir=tmp_path,
-        password_hashing="fast",
-        public_url=url,
-    )
-    app = create_app(settings)
-    asyncio.run(_prepare(settings.database_url))
-    thread = ServerThread(app, sock)
-    thread.start()
-    try:
+    with serve(tmp_path, migrated_db, _prepare) as url:
         yield url
-    finally:
-        thread.stop()
-        sock.close()
 
 
 def test_a_learner_downloads_the_certificate_and_opens_its_verify_page(live_server, tmp_path):
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

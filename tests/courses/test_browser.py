@@ -2,100 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect, sync_playwright
-from tortoise import Tortoise
 
 from courses.packs import load_packs
-from server import Settings, create_app
-from tests.conftest import PASSWORD, SECRET
+from tests.conftest import PASSWORD
 from tests.courses.packbuilder import write_pack
-from training import database
+from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
 from training.agencies import AgencyFields, save_agency
 from training.models import Staff
 from training.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-
-async def _prepare(database_url: str, pack_root: Path) -> None:
+async def _prepare(pack_root: Path) -> None:
     """The demo pack and one learner, written before the server starts."""
-    await Tortoise.init(config=database.tortoise_config(database_url))
-    try:
-        await load_packs(pack_root)
-        agency = await save_agency(AgencyFields("MIN", "Ministère", "ministry"), actor=None)
-        await Staff.create(
-            registration_number="NAV-1",
-            full_name="Nadia Navigatrice",
-            email="nadia@example.org",
-            agency=agency,
-            password_hash=await hash_password(PASSWORD),
-        )
-    finally:
-        await Tortoise.close_connections()
-
-
-class ServerThread(threading.Thread):
-    """uvicorn on a socket that already listens, so the browser never races its start-up."""
-
-    def __init__(self, app, sock: socket.socket) -> None:
-        super().__init__(daemon=True)
-        config = uvicorn.Config(app, lifespan="on", log_level="warning", ws="none", http="h11")
-        self.server = uvicorn.Server(config)
-        self.sock = sock
-
-    def run(self) -> None:
-        self.server.run(sockets=[self.sock])
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.join(timeout=10)
+    await load_packs(pack_root)
+    agency = await save_agency(AgencyFields("MIN", "Ministère", "ministry"), actor=None)
+    await Staff.create(
+        registration_number="NAV-1",
+        full_name="Nadia Navigatrice",
+        email="nadia@example.org",
+        agency=agency,
+        password_hash=await hash_password(PASSWORD),
+    )
 
 
 @pytest.fixture
 def live_server(tmp_path, migrated_db):
-    database_file = tmp_path / "browser.sqlite3"
-    shutil.copy(migrated_db, database_file)
-    settings = Settings(
-        database_url=f"sqlite://{database_file}",
-        secret_key=SECRET,
-        data_dir=tmp_path,
-        password_hashing="fast",
-    )
-    app = create_app(settings)
     write_pack(tmp_path / "packs")
-    asyncio.run(_prepare(settings.database_url, tmp_path / "packs"))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    thread = ServerThread(app, sock)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        thread.stop()
-        sock.close()
+    with serve(tmp_path, migrated_db, lambda: _prepare(tmp_path / "packs")) as url:
+        yield url
 
 
 # The demo pack's right answers, as a learner who read the lessons would pick them.
@@ -133,7 +74,6 @@ def _read_the_rest_and_pass_the_quiz(page) -> None:
 
 
 def test_a_learner_reads_a_lesson_and_sees_the_progress_bar_move(live_server):
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import shutil
-import socket
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from tortoise import Tortoise
 
 from courses.packs import load_packs
-from server import Settings, create_app
-from tests.conftest import PASSWORD, SECRET
+from tests.conftest import PASSWORD
 from tests.courses.packbuilder import write_pack
-from tests.courses.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerThread
-from training import database
+from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
 from training.agencies import AgencyFields, save_agency
 from training.i18n import translations
 from training.models import Staff
@@ -25,45 +19,24 @@ from training.passwords import hash_password
 pytestmark = pytest.mark.browser
 
 
-async def _prepare(database_url: str, pack_root) -> None:
-    await Tortoise.init(config=database.tortoise_config(database_url))
-    try:
-        await load_packs(pack_root)
-        agency = await save_agency(AgencyFields("MIN", "Ministère", "ministry"), actor=None)
-        await Staff.create(
-            registration_number="AR-1",
-            full_name="سلمى العمراني",
-            email="salma@example.org",
-            agency=agency,
-            language="ar",
-            password_hash=await hash_password(PASSWORD),
-        )
-    finally:
-        await Tortoise.close_connections()
+async def _prepare(pack_root) -> None:
+    await load_packs(pack_root)
+    agency = await save_agency(AgencyFields("MIN", "Ministère", "ministry"), actor=None)
+    await Staff.create(
+        registration_number="AR-1",
+        full_name="سلمى العمراني",
+        email="salma@example.org",
+        agency=agency,
+        language="ar",
+        password_hash=await hash_password(PASSWORD),
+    )
 
 
 @pytest.fixture
 def arabic_site(tmp_path, migrated_db):
-    database_file = tmp_path / "browser.sqlite3"
-    shutil.copy(migrated_db, database_file)
-    settings = Settings(
-        database_url=f"sqlite://{database_file}",
-        secret_key=SECRET,
-        data_dir=tmp_path,
-        password_hashing="fast",
-    )
     write_pack(tmp_path / "packs")
-    asyncio.run(_prepare(settings.database_url, tmp_path / "packs"))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    thread = ServerThread(create_app(settings), sock)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        thread.stop()
-        sock.close()
+    with serve(tmp_path, migrated_db, lambda: _prepare(tmp_path / "packs")) as url:
+        yield url
 
 
 def ar(message: str) -> str:
@@ -71,7 +44,6 @@ def ar(message: str) -> str:
 
 
 def test_an_arabic_learner_gets_right_to_left_pages(arabic_site):
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

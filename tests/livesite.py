@@ -1,0 +1,87 @@
+"""A real uvicorn server on loopback, with its own database, for the browser tests."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from tortoise import Tortoise
+
+from server import Settings, create_app
+from tests.conftest import SECRET
+from training import database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+class ServerThread(threading.Thread):
+    """uvicorn on a socket that already listens, so the browser never races its start-up."""
+
+    def __init__(self, app, sock: socket.socket) -> None:
+        super().__init__(daemon=True)
+        config = uvicorn.Config(app, lifespan="on", log_level="warning", ws="none", http="h11")
+        self.server = uvicorn.Server(config)
+        self.sock = sock
+
+    def run(self) -> None:
+        self.server.run(sockets=[self.sock])
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.join(timeout=10)
+
+
+async def _run(database_url: str, prepare: Callable[[], Awaitable[None]]) -> None:
+    await Tortoise.init(config=database.tortoise_config(database_url))
+    try:
+        await prepare()
+    finally:
+        await Tortoise.close_connections()
+
+
+@contextmanager
+def serve(
+    tmp_path: Path, migrated_db: Path, prepare: Callable[[], Awaitable[None]]
+) -> Iterator[str]:
+    """The app on a free port, its data written by `prepare` first; yields the base URL."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    database_file = tmp_path / "browser.sqlite3"
+    shutil.copy(migrated_db, database_file)
+    settings = Settings(
+        database_url=f"sqlite://{database_file}",
+        secret_key=SECRET,
+        data_dir=tmp_path,
+        password_hashing="fast",
+        public_url=url,
+    )
+    # The app first: its event subscribers (certificates) must hear what `prepare` does.
+    app = create_app(settings)
+    asyncio.run(_run(settings.database_url, prepare))
+    thread = ServerThread(app, sock)
+    thread.start()
+    try:
+        yield url
+    finally:
+        thread.stop()
+        sock.close()
