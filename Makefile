@@ -33,7 +33,7 @@ translations: $(CATALOGS:.po=.mo)
 
 # After changing messages in code or templates: refresh the catalogues, then translate.
 translations-update: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header -o locales/messages.pot training courses quizzes certificates templates
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header -o locales/messages.pot training courses quizzes certificates reports templates
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 
 # Fails on a message missing from a catalogue, a fuzzy or stale entry, or bare template text.

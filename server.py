@@ -10,6 +10,7 @@ import secrets
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,19 +26,32 @@ from tortoise.contrib.starlette import RegisterTortoise
 from certificates import cli as certificates_cli
 from certificates import issuer as certificate_issuer
 from certificates.issuing import issue_on_completion
+from certificates.models import Certificate
 from certificates.routes import routes as certificates_routes
 from courses import cli as courses_cli
+from courses.assignment_pages import routes as assignment_routes
+from courses.assignments import assign_newcomers
+from courses.campaign_pages import routes as campaign_routes
+from courses.cohort_pages import routes as cohort_routes
+from courses.daily import run_daily
 from courses.events import course_completed
+from courses.renewals import Expiring, use_expiry_source
 from courses.routes import routes as courses_routes
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
+from reports.membership import record_staff_changes
+from reports.routes import routes as reports_routes
 from training import cli as training_cli
-from training import database, pages, passwords
+from training import database, events, notifications, pages, passwords, scheduler
 from training.auth import SessionBackend, on_auth_error
 from training.i18n import LanguageMiddleware
 from training.models import Role
+from training.notifications import NoticeSettings, run_notifications
+from training.outbox_pages import routes as outbox_routes
 from training.routes import routes as training_routes
 from training.security import CSRFMiddleware, SecurityHeadersMiddleware
+from training.sending import SmtpSettings
+from training.welcome import email_password_links
 
 BASE_DIR = Path(__file__).resolve().parent
 # Where each role lands after login; learners (and anyone else) land on the course catalogue.
@@ -75,6 +89,17 @@ class Settings:
     check_migrations: bool = True
     # Where the public reaches the app: certificates' QR codes and credentials point there.
     public_url: str = "http://127.0.0.1:8000"
+    # Email: no SMTP host keeps every message in the outbox (/admin/outbox), for development.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"  # "starttls", "tls" (implicit, port 465) or "none"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Amane <amane@localhost>"
+    reminder_days: tuple[int, ...] = (7, 1)
+    renewal_days: int = 30
+    # The notifications job inside the app every N minutes; 0: cron runs `amane notifications send`.
+    notifications_every_minutes: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -91,7 +116,56 @@ class Settings:
             idle_minutes=config("AMANE_IDLE_MINUTES", cast=int, default=120),
             secure_cookies=config("AMANE_SECURE_COOKIES", cast=bool, default=False),
             public_url=config("AMANE_PUBLIC_URL", default="http://127.0.0.1:8000"),
+            smtp_host=config("AMANE_SMTP_HOST", default=""),
+            smtp_port=config("AMANE_SMTP_PORT", cast=int, default=587),
+            smtp_tls=config("AMANE_SMTP_TLS", default="starttls"),
+            smtp_user=config("AMANE_SMTP_USER", default=""),
+            smtp_password=config("AMANE_SMTP_PASSWORD", default=""),
+            smtp_from=config("AMANE_SMTP_FROM", default="Amane <amane@localhost>"),
+            reminder_days=tuple(
+                int(days)
+                for days in config("AMANE_REMINDER_DAYS", default="7,1").split(",")
+                if days.strip()
+            ),
+            renewal_days=config("AMANE_RENEWAL_DAYS", cast=int, default=30),
+            notifications_every_minutes=config(
+                "AMANE_NOTIFICATIONS_EVERY_MINUTES", cast=float, default=0
+            ),
         )
+
+
+async def expiring_certificates(since: date, until: date) -> list[Expiring]:
+    """Current certificates not renewed yet that expire between the dates, for courses' renewals."""
+    rows = await Certificate.filter(
+        revoked_at=None,
+        superseded_at=None,
+        renewals__id=None,
+        expires_at__gte=datetime.combine(since, time.min, UTC),
+        expires_at__lt=datetime.combine(until + timedelta(days=1), time.min, UTC),
+    ).values("id", "staff_id", "course_id", "expires_at")
+    return [
+        Expiring(row["id"], row["staff_id"], row["course_id"], row["expires_at"].date())
+        for row in rows
+    ]
+
+
+def wire_notifications(settings: Settings) -> None:
+    """Email settings, and who reacts to new staff and to the periodic run (app and CLI)."""
+    smtp = SmtpSettings(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_tls,
+        settings.smtp_user,
+        settings.smtp_password,
+        settings.smtp_from,
+    )
+    notifications.configure(
+        NoticeSettings(settings.public_url, settings.reminder_days, settings.renewal_days, smtp)
+    )
+    use_expiry_source(expiring_certificates)
+    events.staff_created.subscribe(email_password_links)
+    events.staff_created.subscribe(assign_newcomers)
+    notifications.planners.subscribe(run_daily)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -100,6 +174,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     passwords.configure(settings.password_hashing)
     certificate_issuer.configure(settings.public_url, settings.data_dir)
     course_completed.subscribe(issue_on_completion)
+    events.staff_changed.subscribe(record_staff_changes)
+    wire_notifications(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -108,7 +184,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with RegisterTortoise(app, config=config, _enable_global_fallback=True):
             if settings.check_migrations:
                 await database.ensure_migrated()
-            yield
+            async with scheduler.every(settings.notifications_every_minutes, run_notifications):
+                yield
 
     async def home(request: HTTPConnection) -> RedirectResponse:
         if not request.user.is_authenticated:
@@ -125,6 +202,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *quizzes_routes,
             *quiz_api_routes,
             *certificates_routes,
+            *assignment_routes,
+            *campaign_routes,
+            *cohort_routes,
+            *outbox_routes,
+            *reports_routes,
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
@@ -155,6 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_environment()
     # SQLite cannot create the database file in a folder that does not exist yet.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    wire_notifications(settings)
     try:
         asyncio.run(args.run(args, settings))
     except training_cli.CommandError as exc:

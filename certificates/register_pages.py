@@ -17,13 +17,13 @@ from starlette.routing import Route
 from certificates import agency_certifications, professional
 from certificates.downloads import download, redirect, uploaded
 from certificates.evidence import MAX_EVIDENCE_BYTES, download_name
-from certificates.exports import FORMATS, table_file
 from certificates.registers import REVIEW_LABELS, RegisterError, review
 from certificates.scope import MANAGERS, READERS, can_manage, can_read, reads_all
 from training.agencies import scope_agencies
 from training.auth import now
 from training.models import Role, Staff
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
+from training.spreadsheets import FORMATS, table_file
 from training.tabular import Problem, TableError, read_table
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024

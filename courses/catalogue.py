@@ -13,6 +13,7 @@ from courses.models import (
     Course,
     CourseVersion,
     Enrolment,
+    EnrolmentSource,
     Lesson,
     LessonProgress,
     Module,
@@ -92,7 +93,8 @@ async def _cards(staff_id: int) -> list[CourseCard]:
 
 
 async def catalogue_for(staff_id: int, title_of: Callable[[dict[str, str]], str]) -> Catalogue:
-    """Courses in progress first, soonest due first; then the others, IT-staff courses last.
+    """Courses in progress first: soonest due, then assigned, then chosen; then the others,
+    IT-staff courses last.
 
     `title_of` gives a version's title in the learner's language, for alphabetical order.
     """
@@ -101,7 +103,12 @@ async def catalogue_for(staff_id: int, title_of: Callable[[dict[str, str]], str]
         in_progress = card.enrolment is not None and card.completed_at is None
         (catalogue.mine if in_progress else catalogue.others).append(card)
     catalogue.mine.sort(
-        key=lambda c: (c.due_date is None, c.due_date or date.max, c.enrolment.enrolled_at)
+        key=lambda c: (
+            c.due_date is None,
+            c.due_date or date.max,
+            c.enrolment.source != EnrolmentSource.ASSIGNED,
+            c.enrolment.enrolled_at,
+        )
     )
     catalogue.others.sort(key=lambda c: (c.is_for_it_staff, title_of(c.version.title).lower()))
     return catalogue

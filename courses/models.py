@@ -155,3 +155,157 @@ class LessonProgress(Model):
     class Meta:
         table = "lesson_progress"
         unique_together = (("enrolment", "lesson"),)
+
+
+class RuleTarget(StrEnum):
+    PEOPLE = "people"
+    AGENCY = "agency"
+    JOB_TITLE = "job_title"
+    ROLE = "role"
+
+
+class Campaign(Model):
+    """An awareness campaign: courses assigned to an audience for a period (GCI indicator 4.2)."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=255)
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    # The audience: an agency (none: every agency), optionally a job title or a role within it.
+    agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Agency", related_name="campaigns", null=True, on_delete=fields.RESTRICT
+    )
+    include_sub_agencies = fields.BooleanField(default=True)
+    job_title = fields.CharField(max_length=255, default="")
+    role = fields.CharField(max_length=16, default="")
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "campaign"
+        ordering = ["-starts_on", "-id"]
+
+
+class AssignmentRule(Model):
+    """Who must follow a course and by when. Rules on an audience also reach later arrivals."""
+
+    id = fields.IntField(primary_key=True)
+    course: fields.ForeignKeyRelation[Course] = fields.ForeignKeyField(
+        "courses.Course", related_name="assignment_rules", on_delete=fields.RESTRICT
+    )
+    target = fields.CharEnumField(RuleTarget, max_length=16)
+    # For a list of people: the agency of whoever listed them, which bounds who may see the rule.
+    agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Agency", related_name="assignment_rules", null=True, on_delete=fields.RESTRICT
+    )
+    include_sub_agencies = fields.BooleanField(default=True)
+    job_title = fields.CharField(max_length=255, default="")
+    role = fields.CharField(max_length=16, default="")
+    # A fixed date, or a number of days after the later of joining and the assignment.
+    due_date = fields.DateField(null=True)
+    due_days = fields.IntField(null=True)
+    starts_on = fields.DateField()
+    campaign: fields.ForeignKeyNullableRelation[Campaign] = fields.ForeignKeyField(
+        "courses.Campaign", related_name="rules", null=True, on_delete=fields.RESTRICT
+    )
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+    stopped_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "assignment_rule"
+        ordering = ["-id"]
+
+
+class Cohort(Model):
+    """A group following a long course together: a module opens each week, with sessions."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=255)
+    course: fields.ForeignKeyRelation[Course] = fields.ForeignKeyField(
+        "courses.Course", related_name="cohorts", on_delete=fields.RESTRICT
+    )
+    # The organising agency: its HR officers (and those above) manage the cohort.
+    agency: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "training.Agency", related_name="cohorts", on_delete=fields.RESTRICT
+    )
+    starts_on = fields.DateField()
+    trainer: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name="trained_cohorts", null=True, on_delete=fields.SET_NULL
+    )
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "cohort"
+        ordering = ["-starts_on", "-id"]
+
+
+class Assignment(Model):
+    """One person given a course by a rule, a cohort (its members) or a certificate to renew."""
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "training.Staff", related_name="assignments", on_delete=fields.RESTRICT
+    )
+    enrolment: fields.ForeignKeyRelation[Enrolment] = fields.ForeignKeyField(
+        "courses.Enrolment", related_name="assignments", on_delete=fields.RESTRICT
+    )
+    rule: fields.ForeignKeyNullableRelation[AssignmentRule] = fields.ForeignKeyField(
+        "courses.AssignmentRule", related_name="assignments", null=True, on_delete=fields.RESTRICT
+    )
+    cohort: fields.ForeignKeyNullableRelation[Cohort] = fields.ForeignKeyField(
+        "courses.Cohort", related_name="members", null=True, on_delete=fields.RESTRICT
+    )
+    # The id of the certificate this renews: a plain number, certificates sit above courses.
+    renews_certificate = fields.IntField(null=True, unique=True)
+    due_date = fields.DateField(null=True)
+    assigned_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "assignment"
+        unique_together = (("rule", "staff"), ("cohort", "staff"))
+
+
+class CohortSession(Model):
+    """A meeting of a cohort: when, and where (a room, or a link for a video call)."""
+
+    id = fields.IntField(primary_key=True)
+    cohort: fields.ForeignKeyRelation[Cohort] = fields.ForeignKeyField(
+        "courses.Cohort", related_name="sessions", on_delete=fields.CASCADE
+    )
+    starts_at = fields.DatetimeField()
+    title = fields.CharField(max_length=255)
+    place = fields.CharField(max_length=255, default="")
+    link = fields.CharField(max_length=512, default="")
+
+    class Meta:
+        table = "cohort_session"
+        ordering = ["starts_at", "id"]
+
+
+class Attendance(Model):
+    """Whether a member attended a session, as the trainer recorded it."""
+
+    id = fields.IntField(primary_key=True)
+    session: fields.ForeignKeyRelation[CohortSession] = fields.ForeignKeyField(
+        "courses.CohortSession", related_name="attendance", on_delete=fields.CASCADE
+    )
+    staff: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "training.Staff", related_name="attendance", on_delete=fields.RESTRICT
+    )
+    present = fields.BooleanField()
+    recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "attendance"
+        unique_together = (("session", "staff"),)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from courses import catalogue, enrolment, packs, reading
+from courses import catalogue, cohorts, enrolment, packs, reading
 from courses.localising import Localiser, pick_language
 from courses.models import Course, CourseVersion, MediaFile
 from courses.packfiles import ArchiveError
@@ -22,7 +22,8 @@ from courses.placeholders import (
 )
 from courses.rendering import render_markdown, split_title
 from courses.staff_progress import course_follow_up
-from training.i18n import _
+from training.auth import now
+from training.i18n import _, format_date
 from training.models import Role, Staff
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
 
@@ -68,7 +69,7 @@ async def course_catalogue(request: Request) -> Response:
     return render(
         request,
         "courses/catalogue.html",
-        {"catalogue": await catalogue.catalogue_for(me.id, t), "t": t},
+        {"catalogue": await catalogue.catalogue_for(me.id, t), "t": t, "today": now().date()},
     )
 
 
@@ -125,6 +126,12 @@ async def _lesson_context(request: Request):
     position = await reading.lesson_position(version.id, request.path_params["lesson_id"])
     if position is None:
         raise HTTPException(404)
+    # A cohort opens its course one module a week.
+    module = position.lesson.module.position
+    opens_on = await cohorts.module_opens_on(mine, module) if mine else None
+    if opens_on is not None and opens_on > now().date():
+        date = format_date(opens_on, "long")
+        raise HTTPException(403, _("Ce module s'ouvre le %(date)s pour votre cohorte.", date=date))
     return me, course, version, mine, position
 
 
@@ -205,6 +212,8 @@ async def learning(request: Request) -> Response:
         {
             "in_progress": in_progress,
             "completed": completed,
+            "cohorts": await cohorts.cohorts_of(me).prefetch_related("course__current_version"),
+            "today": now().date(),
             "t": Localiser(me.language, await deployment_names(me.language)),
         },
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from tortoise import Tortoise
 from tqdm import tqdm
 
-from training import agencies, database, demo, importing
+from training import agencies, database, demo, importing, notifications
 from training.tabular import TableError, read_table
 
 
@@ -94,6 +94,22 @@ async def cmd_demo_seed(args, settings) -> None:
         print(f"  {email:28} {label}")
 
 
+async def cmd_notifications_send(args, settings) -> None:
+    await open_database(settings)
+    try:
+        report = await notifications.run_notifications()
+    finally:
+        await Tortoise.close_connections()
+    print(f"{report.queued} email(s) queued, {report.sent} sent, {report.failed} failed.")
+    if not report.delivering:
+        print(
+            f"AMANE_SMTP_HOST is not set: {report.waiting} email(s) kept in the outbox "
+            "(read them on /admin/outbox)."
+        )
+    elif report.waiting:
+        print(f"{report.waiting} email(s) waiting for a retry.")
+
+
 def _problem_lines(path: str, problems) -> str:
     lines = [f"{path}: rejected, nothing was written ({len(problems)} problem(s))"]
     lines += [f"  {problem}" for problem in problems]
@@ -122,3 +138,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo_commands.add_parser(
         "seed", help="create demo agencies and logins (first run only)"
     ).set_defaults(run=cmd_demo_seed)
+
+    notifications_parser = commands.add_parser("notifications", help="emails")
+    notification_commands = notifications_parser.add_subparsers(required=True, metavar="COMMAND")
+    notification_commands.add_parser(
+        "send", help="queue the emails due today, then send the outbox (run it from cron)"
+    ).set_defaults(run=cmd_notifications_send)

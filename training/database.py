@@ -14,6 +14,7 @@ MODEL_APPS: dict[str, str] = {
     "courses": "courses.models",
     "quizzes": "quizzes.models",
     "certificates": "certificates.models",
+    "reports": "reports.models",
 }
 
 

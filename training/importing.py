@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from training import audit
+from training import audit, events
 from training.agencies import in_scope
 from training.i18n import _
 from training.models import Agency, Role, Staff
@@ -223,4 +223,10 @@ async def import_staff(
         )
     if progress:
         progress(len(records))
+    await events.staff_changed.announce(
+        [staff.id for staff in created] + [staff.id for staff in existing.values()]
+    )
+    await events.staff_created.announce(
+        [events.NewAccount(staff, token) for staff, token in report.password_links]
+    )
     return report

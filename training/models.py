@@ -148,3 +148,33 @@ class DeploymentSetting(Model):
 
     class Meta:
         table = "deployment_setting"
+
+
+class OutboxMessage(Model):
+    """An email to send: kept until sent, so a message is never lost nor sent twice."""
+
+    id = fields.IntField(primary_key=True)
+    # Recipient, event and the date it is about: the same reminder is never queued twice.
+    key = fields.CharField(max_length=255, unique=True)
+    kind = fields.CharField(max_length=64, db_index=True)
+    staff: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "training.Staff", related_name="emails", null=True, on_delete=fields.SET_NULL
+    )
+    recipient = fields.CharField(max_length=255)
+    cc = fields.TextField(default="")  # comma-separated addresses
+    language = fields.CharField(max_length=2)
+    subject = fields.CharField(max_length=255)
+    body_text = fields.TextField()
+    body_html = fields.TextField()
+    # Bodies holding a secret (a password-set link) are wiped once the message is sent.
+    sensitive = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+    # When the next try may start: a sender claims a message by moving this forward.
+    next_attempt_at = fields.DatetimeField(db_index=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(default="")
+    sent_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "outbox_message"
+        ordering = ["-id"]

@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from training import audit, passwords
+from training import audit, events, passwords
 from training.agencies import in_scope, manages_all, scope_agencies
 from training.auth import close_all_sessions, now, token_hash
 from training.i18n import N_, _
@@ -247,6 +247,9 @@ async def save_staff(
             )
             if fields.role and Role(fields.role) != old_role:
                 await change_role(staff, Role(fields.role), actor=actor, ip=ip)
+    await events.staff_changed.announce([staff.id])
+    if token:
+        await events.staff_created.announce([events.NewAccount(staff, token)])
     return staff, token
 
 
@@ -273,6 +276,7 @@ async def deactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
         await audit.record(
             "staff.deactivated", actor=actor, target=staff.registration_number, ip=ip
         )
+    await events.staff_changed.announce([staff.id])
 
 
 async def reactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
@@ -282,6 +286,7 @@ async def reactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
     staff.deactivated_at = None
     await staff.save(update_fields=["is_active", "deactivated_at"])
     await audit.record("staff.reactivated", actor=actor, target=staff.registration_number, ip=ip)
+    await events.staff_changed.announce([staff.id])
 
 
 async def reset_password(staff: Staff, *, actor: Staff, ip: str = "") -> str:

@@ -1,4 +1,4 @@
-"""Registers as CSV or XLSX files: the import's columns first, so an export can be re-imported."""
+"""Tables written as CSV (UTF-8 with a BOM, for Excel) or XLSX files, for every export."""
 
 from __future__ import annotations
 
@@ -13,33 +13,41 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value: object) -> str:
+def _inert(value: object) -> object:
+    """Text a spreadsheet would run as a formula (a name like "=HYPERLINK(…)") stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return _inert(value)
 
 
 def _xlsx_cell(value: object) -> object:
-    # Spreadsheets have no time zones: times are written in UTC, as the column title says.
+    # Spreadsheets have no time zones: times are written in UTC.
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None)
-    return "" if value is None else value
+    return "" if value is None else _inert(value)
 
 
 def table_file(columns: list[str], rows: list[list[object]], file_format: str) -> bytes:
-    """The rows as a file; dates stay dates in XLSX (shown JJ/MM/AAAA)."""
+    """The rows as a file in `file_format` (a key of FORMATS); dates stay dates in XLSX."""
     if file_format == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(columns)
         writer.writerows([_csv_cell(value) for value in row] for row in rows)
-        return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8
+        return ("\ufeff" + out.getvalue()).encode()
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(columns)

@@ -1,0 +1,175 @@
+"""Pages of assignments: rules and who they reached, and the overdue list with its exports."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from courses import assignments, overdue
+from courses.assignments import TARGET_LABELS, AssignmentError, RuleFields
+from courses.localising import Localiser
+from courses.placeholders import deployment_names
+from training.agencies import manages_all, scope_agencies
+from training.auth import now
+from training.models import Role, Staff
+from training.pages import Page, client_ip, page_number, render, require_role
+from training.spreadsheets import FORMATS, table_file
+from training.staff import ROLE_LABELS
+
+MANAGERS = (Role.HR, Role.ADMIN)
+
+
+async def localiser(me: Staff) -> Localiser:
+    return Localiser(me.language, await deployment_names(me.language))
+
+
+async def rule_list(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    size = request.app.state.settings.page_size
+    number = page_number(request)
+    query = assignments.rules_seen_by(me).filter(campaign_id=None)
+    total = await query.count()
+    rules = (
+        await query.offset((number - 1) * size)
+        .limit(size)
+        .prefetch_related("course__current_version", "agency")
+    )
+    return render(
+        request,
+        "courses/assignments.html",
+        {
+            "rules": rules,
+            "page": Page(number, size, total),
+            "targets": TARGET_LABELS,
+            "roles": ROLE_LABELS,
+            "t": await localiser(me),
+        },
+    )
+
+
+async def _render_form(request, me, fields, problems=(), status=200) -> Response:
+    return render(
+        request,
+        "courses/assignment_form.html",
+        {
+            "fields": fields,
+            "problems": list(problems),
+            "errors": {problem.column for problem in problems},
+            "courses": await assignments.assignable_courses(),
+            "agencies": await scope_agencies(me).order_by("path"),
+            "whole_nation": manages_all(me),
+            "targets": TARGET_LABELS,
+            "roles": ROLE_LABELS,
+            "t": await localiser(me),
+        },
+        status=status,
+    )
+
+
+async def rule_new(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    if request.method == "GET":
+        return await _render_form(request, me, RuleFields(agency_code=me.agency.code))
+    form = await request.form()
+    fields = RuleFields(
+        **{name: str(form.get(name, "")) for name in RuleFields.__dataclass_fields__},
+    )
+    fields.include_sub_agencies = form.get("include_sub_agencies") == "1"
+    try:
+        rule, _count = await assignments.create_rule(
+            fields, actor=me, today=now().date(), ip=client_ip(request)
+        )
+    except AssignmentError as exc:
+        return await _render_form(request, me, fields, exc.problems, status=400)
+    return RedirectResponse(request.url_for("courses:assignment", rule_id=rule.id), status_code=303)
+
+
+async def _rule_or_404(request: Request):
+    me = require_role(request, *MANAGERS)
+    rule = await assignments.rule_in_scope(me, request.path_params["rule_id"])
+    if rule is None:
+        raise HTTPException(404)
+    return me, rule
+
+
+async def rule_detail(request: Request) -> Response:
+    me, rule = await _rule_or_404(request)
+    size = request.app.state.settings.page_size
+    number = page_number(request)
+    today = now().date()
+    figures = await assignments.rule_figures(rule, today)
+    return render(
+        request,
+        "courses/assignment.html",
+        {
+            "rule": rule,
+            "figures": figures,
+            "rows": await assignments.rule_assignments(rule, number, size),
+            "page": Page(number, size, figures.reached),
+            "today": today,
+            "targets": TARGET_LABELS,
+            "roles": ROLE_LABELS,
+            "t": await localiser(me),
+        },
+    )
+
+
+async def rule_stop(request: Request) -> Response:
+    me, rule = await _rule_or_404(request)
+    await assignments.stop_rule(rule, actor=me, ip=client_ip(request))
+    return RedirectResponse(request.url_for("courses:assignment", rule_id=rule.id), status_code=303)
+
+
+async def overdue_list(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    today = now().date()
+    query = overdue.overdue_enrolments(me, today)
+    t = await localiser(me)
+    file_format = request.query_params.get("format", "")
+    if file_format in FORMATS:
+        rows = await query.prefetch_related("staff__agency", "version")
+        data = table_file(
+            overdue.export_columns(), overdue.export_rows(rows, today, t), file_format
+        )
+        filename = f"retards-{today.isoformat()}.{file_format}"
+        return Response(
+            data,
+            media_type=FORMATS[file_format],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    size = request.app.state.settings.page_size
+    number = page_number(request)
+    total = await query.count()
+    rows = (
+        await query.offset((number - 1) * size)
+        .limit(size)
+        .prefetch_related("staff__agency", "version", "course")
+    )
+    return render(
+        request,
+        "courses/overdue.html",
+        {
+            "rows": rows,
+            "page": Page(number, size, total),
+            "today": today,
+            "formats": list(FORMATS),
+            "t": t,
+            "scope": None if manages_all(me) else me.agency,
+        },
+    )
+
+
+routes = [
+    Route("/assignments", rule_list, name="courses:assignments"),
+    Route("/assignments/new", rule_new, methods=["GET", "POST"], name="courses:assignment_new"),
+    Route("/assignments/{rule_id:int}", rule_detail, name="courses:assignment"),
+    Route(
+        "/assignments/{rule_id:int}/stop",
+        rule_stop,
+        methods=["POST"],
+        name="courses:assignment_stop",
+    ),
+    Route("/overdue", overdue_list, name="courses:overdue"),
+]

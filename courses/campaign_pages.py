@@ -1,0 +1,115 @@
+"""Pages of campaigns: the list, a new campaign, and its progress."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from courses import campaigns
+from courses.assignment_pages import localiser
+from courses.assignments import AssignmentError, assignable_courses
+from courses.campaigns import CampaignFields
+from training.agencies import manages_all, scope_agencies
+from training.auth import now
+from training.models import Role
+from training.pages import Page, client_ip, page_number, render, require_role
+from training.staff import ROLE_LABELS
+
+READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
+MANAGERS = (Role.HR, Role.ADMIN)
+
+
+async def campaign_list(request: Request) -> Response:
+    me = require_role(request, *READERS)
+    size = request.app.state.settings.page_size
+    number = page_number(request)
+    query = campaigns.campaigns_seen_by(me)
+    total = await query.count()
+    rows = await query.offset((number - 1) * size).limit(size).prefetch_related("agency")
+    return render(
+        request,
+        "courses/campaigns.html",
+        {
+            "campaigns": rows,
+            "page": Page(number, size, total),
+            "can_create": me.role in MANAGERS,
+            "roles": ROLE_LABELS,
+            "today": now().date(),
+        },
+    )
+
+
+async def _render_form(request, me, fields, problems=(), status=200) -> Response:
+    return render(
+        request,
+        "courses/campaign_form.html",
+        {
+            "fields": fields,
+            "problems": list(problems),
+            "errors": {problem.column for problem in problems},
+            "courses": await assignable_courses(),
+            "agencies": await scope_agencies(me).order_by("path"),
+            "whole_nation": manages_all(me),
+            "roles": ROLE_LABELS,
+            "t": await localiser(me),
+        },
+        status=status,
+    )
+
+
+async def campaign_new(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    if request.method == "GET":
+        return await _render_form(request, me, CampaignFields(agency_code=me.agency.code))
+    form = await request.form()
+    fields = CampaignFields(
+        name=str(form.get("name", "")),
+        starts_on=str(form.get("starts_on", "")),
+        ends_on=str(form.get("ends_on", "")),
+        agency_code=str(form.get("agency_code", "")),
+        include_sub_agencies=form.get("include_sub_agencies") == "1",
+        job_title=str(form.get("job_title", "")),
+        role=str(form.get("role", "")),
+        course_ids=[str(value) for value in form.getlist("course_ids")],
+    )
+    try:
+        campaign = await campaigns.create_campaign(
+            fields, actor=me, today=now().date(), ip=client_ip(request)
+        )
+    except AssignmentError as exc:
+        return await _render_form(request, me, fields, exc.problems, status=400)
+    return RedirectResponse(
+        request.url_for("courses:campaign", campaign_id=campaign.id), status_code=303
+    )
+
+
+async def campaign_page(request: Request) -> Response:
+    me = require_role(request, *READERS)
+    campaign = (
+        await campaigns.campaigns_seen_by(me)
+        .get_or_none(id=request.path_params["campaign_id"])
+        .prefetch_related("agency", "created_by")
+    )
+    if campaign is None:
+        raise HTTPException(404)
+    today = now().date()
+    return render(
+        request,
+        "courses/campaign.html",
+        {
+            "campaign": campaign,
+            "progress": await campaigns.campaign_progress(campaign, today),
+            "today": today,
+            "roles": ROLE_LABELS,
+            "t": await localiser(me),
+        },
+    )
+
+
+routes = [
+    Route("/campaigns", campaign_list, name="courses:campaigns"),
+    Route("/campaigns/new", campaign_new, methods=["GET", "POST"], name="courses:campaign_new"),
+    Route("/campaigns/{campaign_id:int}", campaign_page, name="courses:campaign"),
+]

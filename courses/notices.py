@@ -1,0 +1,177 @@
+"""The emails the courses package owes: assignment notices, reminders, overdue, renewals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from starlette.routing import Router
+
+from courses import renewals
+from courses.models import Assignment, Course, Enrolment, EnrolmentSource
+from courses.routes import routes
+from training.models import Role, Staff
+from training.notifications import Outgoing, absolute_url, enqueue
+
+# Runs missed for this long (a stopped cron) still send what they owed.
+CATCH_UP = timedelta(days=7)
+
+_paths = Router(routes=routes)
+
+
+def course_link(slug: str) -> str:
+    return absolute_url(_paths.url_path_for("courses:course", slug=slug))
+
+
+def _open_assigned(**dates):
+    """Assigned courses not done yet, of active staff, due within `dates` (due_date__lt=…)."""
+    return Enrolment.filter(
+        source=EnrolmentSource.ASSIGNED, completed_at=None, staff__is_active=True, **dates
+    ).prefetch_related("staff__agency", "course", "version")
+
+
+async def assignment_notices(today: date) -> list[Outgoing]:
+    """A notice for each course assigned lately and not done yet."""
+    recent = await Assignment.filter(
+        assigned_at__gte=today - CATCH_UP,
+        enrolment__completed_at=None,
+        staff__is_active=True,
+    ).prefetch_related("staff", "enrolment__course", "enrolment__version", "cohort")
+    return [
+        Outgoing(
+            staff=assignment.staff,
+            event=f"assignment.notice:enrolment-{assignment.enrolment.id}",
+            on=assignment.enrolment.due_date or assignment.assigned_at.date(),
+            template="assignment_notice",
+            context={
+                "course_title": assignment.enrolment.version.title,
+                "due_date": assignment.enrolment.due_date,
+                "cohort": assignment.cohort,
+                "link": course_link(assignment.enrolment.course.slug),
+            },
+        )
+        for assignment in recent
+    ]
+
+
+async def _first_assigned(enrolment_ids: list[int]) -> dict[int, date]:
+    first: dict[int, date] = {}
+    for row in await Assignment.filter(enrolment_id__in=enrolment_ids).order_by("-assigned_at"):
+        first[row.enrolment_id] = row.assigned_at.date()  # type: ignore[attr-defined]
+    return first
+
+
+async def reminders(today: date, reminder_days: tuple[int, ...]) -> list[Outgoing]:
+    """The nearest reminder for each due date in reach, unless the notice said it already."""
+    if not reminder_days:
+        return []
+    soon = await _open_assigned(
+        due_date__gte=today, due_date__lte=today + timedelta(days=max(reminder_days))
+    )
+    first = await _first_assigned([e.id for e in soon])
+    messages = []
+    for enrolment in soon:
+        days_left = (enrolment.due_date - today).days
+        days = min(n for n in reminder_days if n >= days_left)
+        assigned_on = first.get(enrolment.id, enrolment.enrolled_at.date())
+        if (enrolment.due_date - assigned_on).days <= days:
+            continue
+        messages.append(
+            Outgoing(
+                staff=enrolment.staff,
+                event=f"assignment.reminder.{days}:enrolment-{enrolment.id}",
+                on=enrolment.due_date,
+                template="assignment_reminder",
+                context={
+                    "course_title": enrolment.version.title,
+                    "due_date": enrolment.due_date,
+                    "days_left": days_left,
+                    "link": course_link(enrolment.course.slug),
+                },
+            )
+        )
+    return messages
+
+
+async def hr_officers_above() -> dict[int, tuple[str, ...]]:
+    """For each agency with active HR officers: their addresses."""
+    found: dict[int, list[str]] = {}
+    for officer in await Staff.filter(role=Role.HR, is_active=True).order_by("id"):
+        found.setdefault(officer.agency_id, []).append(officer.email)  # type: ignore[attr-defined]
+    return {agency_id: tuple(emails) for agency_id, emails in found.items()}
+
+
+def nearest_officers(path: str, officers: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """The HR officers of the agency, else of the closest agency above it."""
+    for agency_id in reversed([int(part) for part in path.strip("/").split("/") if part]):
+        if agency_id in officers:
+            return officers[agency_id]
+    return ()
+
+
+async def overdue_notices(today: date) -> list[Outgoing]:
+    """One notice per missed due date, copied to the learner's HR officer."""
+    late = await _open_assigned(due_date__lt=today, due_date__gte=today - CATCH_UP)
+    if not late:
+        return []
+    officers = await hr_officers_above()
+    return [
+        Outgoing(
+            staff=enrolment.staff,
+            event=f"assignment.overdue:enrolment-{enrolment.id}",
+            on=enrolment.due_date,
+            template="assignment_overdue",
+            context={
+                "course_title": enrolment.version.title,
+                "due_date": enrolment.due_date,
+                "link": course_link(enrolment.course.slug),
+            },
+            cc=tuple(
+                email
+                for email in nearest_officers(enrolment.staff.agency.path, officers)
+                if email != enrolment.staff.email
+            ),
+        )
+        for enrolment in late
+    ]
+
+
+async def renewal_notices(today: date, lead_days: int) -> list[Outgoing]:
+    """A notice for each certificate expiring within `lead_days`, once."""
+    found = await renewals.expiring(today, today + timedelta(days=lead_days))
+    if not found:
+        return []
+    staff = {
+        person.id: person
+        for person in await Staff.filter(id__in={item.staff_id for item in found}, is_active=True)
+    }
+    courses = {
+        course.id: course
+        for course in await Course.filter(
+            id__in={item.course_id for item in found}, current_version_id__isnull=False
+        ).prefetch_related("current_version")
+    }
+    return [
+        Outgoing(
+            staff=staff[item.staff_id],
+            event=f"certificate.renewal:certificate-{item.certificate_id}",
+            on=item.expires_on,
+            template="renewal_notice",
+            context={
+                "course_title": courses[item.course_id].current_version.title,
+                "expires_on": item.expires_on,
+                "link": course_link(courses[item.course_id].slug),
+            },
+        )
+        for item in found
+        if item.staff_id in staff and item.course_id in courses
+    ]
+
+
+async def queue_notices(today: date, reminder_days: tuple[int, ...], lead_days: int) -> int:
+    messages = (
+        await assignment_notices(today)
+        + await reminders(today, reminder_days)
+        + await overdue_notices(today)
+        + await renewal_notices(today, lead_days)
+    )
+    return await enqueue(messages)

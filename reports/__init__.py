@@ -1,0 +1,1 @@
+"""The figures: HR dashboards, national figures, GCI capacity building, exports and charts."""

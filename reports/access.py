@@ -1,0 +1,41 @@
+"""Which subtree a reader asks for and may see, and whether their figures are exact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from training.i18n import _
+from training.models import Agency, Role, Staff
+from training.pages import require_role
+
+READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    agency: Agency | None  # None: the whole nation
+    exact: bool  # HR in their own agency: exact; national views hide small groups
+
+    @property
+    def path(self) -> str:
+        return self.agency.path if self.agency else "/"
+
+
+async def reader_scope(request: Request) -> tuple[Staff, Scope]:
+    staff = require_role(request, *READERS)
+    await staff.fetch_related("agency")
+    wanted = request.query_params.get("agency", "")
+    agency = None
+    if wanted:
+        agency = await Agency.get_or_none(id=int(wanted)) if wanted.isdigit() else None
+        if agency is None:
+            raise HTTPException(404)
+    if staff.role != Role.HR:
+        return staff, Scope(agency, exact=False)
+    agency = agency or staff.agency
+    if not agency.path.startswith(staff.agency.path):
+        raise HTTPException(403, _("Cette administration n'est pas dans votre périmètre."))
+    return staff, Scope(agency, exact=True)

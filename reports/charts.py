@@ -1,0 +1,38 @@
+"""Bar charts drawn on the server as accessible SVG: a title, a description, no script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH, BAR, GAP, LABEL = 640, 22, 8, 200
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    shown: str  # the value as the reader sees it (a count, a percentage)
+
+
+def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], scale: float) -> Markup:
+    """Horizontal bars, `scale` being the value of a full-width bar."""
+    height = max(1, len(bars)) * (BAR + GAP) + GAP
+    plot = WIDTH - LABEL - 70
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    for index, bar in enumerate(bars):
+        y = GAP + index * (BAR + GAP)
+        width = round(plot * bar.value / scale) if scale else 0
+        parts += [
+            f'<text x="{LABEL - 6}" y="{y + BAR - 6}" text-anchor="end">{escape(bar.label)}</text>',
+            f'<rect x="{LABEL}" y="{y}" width="{width}" height="{BAR}"></rect>',
+            f'<text x="{LABEL + width + 6}" y="{y + BAR - 6}">{escape(bar.shown)}</text>',
+        ]
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,117 @@
+"""Everything one dashboard shows for a scope and period, gathered from aggregate queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from courses.models import Course
+from reports import figures
+from reports.membership import sync_memberships
+from reports.periods import Period
+from training.models import Agency
+
+# The per-sub-agency and per-trend tables show these; the per-course table the course figures.
+SUMMARY = ("headcount", "completed", "trained", "certified", "overdue")
+TREND = ("headcount", "completed", "trained")
+TREND_PERIODS = 4
+SMALL_GROUP_MINIMUM = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A per-person outcome: exact for HR in their own agency, hidden in small national groups."""
+
+    attempted: int
+    passed: int
+    hidden: bool
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.hidden or not self.attempted else self.passed / self.attempted
+
+
+@dataclass
+class Row:
+    agency: Agency | None
+    counts: dict[str, int]
+
+    @property
+    def coverage(self) -> float | None:
+        headcount = self.counts.get("headcount", 0)
+        return self.counts.get("trained", 0) / headcount if headcount else None
+
+
+@dataclass
+class Dashboard:
+    path: str
+    period: Period
+    totals: dict[str, int]
+    outcome: Outcome
+    declared_headcount: int
+    children: list[Row] = field(default_factory=list)
+    courses: list[tuple[Course, dict[str, int]]] = field(default_factory=list)
+    months: list[tuple[Period, int]] = field(default_factory=list)
+    trend: list[tuple[Period, dict[str, int]]] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float | None:
+        return Row(None, self.totals).coverage
+
+    @property
+    def declared_coverage(self) -> float | None:
+        if not self.declared_headcount:
+            return None
+        return self.totals["trained"] / self.declared_headcount
+
+
+def outcome(counts: dict[str, int], exact: bool, minimum: int) -> Outcome:
+    return Outcome(
+        counts["attempted"], counts["passed"], not exact and counts["attempted"] < minimum
+    )
+
+
+async def children_of(agency: Agency | None) -> list[Agency]:
+    if agency is None:
+        return await Agency.filter(parent_id=None).order_by("code")
+    return await Agency.filter(parent_id=agency.id).order_by("code")
+
+
+async def declared_headcount(agency: Agency | None) -> int:
+    """The root's own declaration; for the nation, the ministries' and other roots' sum."""
+    if agency is not None:
+        return agency.declared_headcount
+    return sum(root.declared_headcount for root in await children_of(None))
+
+
+async def course_rows(path: str, period: Period) -> list[tuple[Course, dict[str, int]]]:
+    keys = [key for key in figures.by_course_keys() if key not in figures.OUTCOMES]
+    per_key = {key: await figures.count_by_course(key, path, period) for key in keys}
+    course_ids = set().union(*per_key.values())
+    courses = await Course.filter(id__in=course_ids).prefetch_related("current_version")
+    return [
+        (course, {key: per_key[key].get(course.id, 0) for key in keys})
+        for course in sorted(courses, key=lambda c: c.slug)
+    ]
+
+
+async def build_dashboard(
+    agency: Agency | None, period: Period, *, exact: bool, minimum: int = SMALL_GROUP_MINIMUM
+) -> Dashboard:
+    """`agency` None is the nation; `exact` is false in national views (small groups hidden)."""
+    await sync_memberships()
+    path = agency.path if agency else "/"
+    totals = await figures.count_all(path, period)
+    dashboard = Dashboard(
+        path, period, totals, outcome(totals, exact, minimum), await declared_headcount(agency)
+    )
+    for child in await children_of(agency):
+        dashboard.children.append(Row(child, await figures.count_all(child.path, period, SUMMARY)))
+    dashboard.courses = await course_rows(path, period)
+    dashboard.months = [
+        (month, await figures.count("completed", path, month)) for month in period.months()
+    ]
+    dashboard.trend = [
+        (earlier, await figures.count_all(path, earlier, TREND))
+        for earlier in period.previous(TREND_PERIODS)
+    ]
+    return dashboard

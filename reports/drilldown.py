@@ -1,0 +1,68 @@
+"""The people or records behind a figure: the figure's own query, paged and sorted."""
+
+from __future__ import annotations
+
+from reports import sql
+from reports.figures import FIGURES, parameters
+from reports.periods import Period
+from training.i18n import N_
+
+# Sortable columns: the name a link uses, the SQL that orders by it.
+SORTS = {
+    "name": "full_name",
+    "number": "registration_number",
+    "agency": "agency_code",
+    "date": "at",
+    "detail": "detail",
+}
+COLUMNS = [
+    N_("Matricule"),
+    N_("Nom"),
+    N_("Code de l'administration"),
+    N_("Administration"),
+    N_("Date"),
+    N_("Objet"),
+]
+
+
+def _query(key: str) -> str:
+    figure = FIGURES[key]
+    head, where = figure.source.split(" WHERE ", 1)
+    return (
+        f"SELECT {figure.unit} AS unit, MIN(s.registration_number) AS registration_number, "
+        f"MIN(s.full_name) AS full_name, MIN(a.code) AS agency_code, "
+        f"MIN(a.name_fr) AS agency_name, MAX({figure.date}) AS at, "
+        f"MIN({figure.detail}) AS detail "
+        f"{head} JOIN staff s ON s.id = m.staff_id JOIN agency a ON a.id = m.agency_id "
+        f"WHERE {where} GROUP BY {figure.unit}"
+    )
+
+
+async def list_rows(
+    key: str,
+    path: str,
+    period: Period,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict]:
+    order = f"{SORTS.get(sort, 'full_name')} {'DESC' if descending else 'ASC'}, unit"
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
+    return await sql.rows(f"{_query(key)} ORDER BY {order}{page}", parameters(path, period))
+
+
+def table(rows: list[dict]) -> list[list[object]]:
+    """Rows for an export, in the order of COLUMNS; dates stay dates."""
+    return [
+        [
+            row["registration_number"],
+            row["full_name"],
+            row["agency_code"],
+            row["agency_name"],
+            sql.as_date(row["at"]),
+            row["detail"],
+        ]
+        for row in rows
+    ]

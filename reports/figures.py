@@ -1,0 +1,219 @@
+"""Each figure as one SQL fragment, so its count and the list behind it never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from reports import sql
+from reports.periods import Period
+from training.i18n import N_
+
+# A membership row `m` in scope, held at the moment given by `{at}`.
+MEMBER = (
+    "m.agency_path LIKE :prefix AND m.started_at < {at} "
+    "AND (m.ended_at IS NULL OR m.ended_at >= {at})"
+)
+# Certificates that were valid at the end of the as-of day.
+VALID_CERTIFICATE = (
+    "c.issued_at < :as_of AND c.expires_at > :as_of "
+    "AND (c.revoked_at IS NULL OR c.revoked_at >= :as_of) "
+    "AND (c.superseded_at IS NULL OR c.superseded_at >= :as_of)"
+)
+EXPIRY_WINDOW_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    # FROM … WHERE … joining a membership `m`; counted by `unit`, listed one row per unit.
+    source: str
+    unit: str  # "s.id" counts people; a record id counts records
+    date: str  # the date shown in the list
+    detail: str  # what the list shows beside the person (a course, a scheme)
+    people: bool = True
+
+
+def _member(at: str) -> str:
+    return MEMBER.format(at=at)
+
+
+FIGURES = {
+    figure.key: figure
+    for figure in [
+        Figure(
+            "headcount",
+            N_("Effectif actif"),
+            f"FROM staff_membership m WHERE {_member(':as_of')}",
+            "m.staff_id",
+            "m.started_at",
+            "''",
+        ),
+        Figure(
+            "enrolled",
+            N_("Inscrits"),
+            "FROM enrolment e JOIN course k ON k.id = e.course_id "
+            "JOIN staff_membership m ON m.staff_id = e.staff_id "
+            "WHERE e.enrolled_at >= :start AND e.enrolled_at < :stop "
+            f"AND {_member('e.enrolled_at')}",
+            "m.staff_id",
+            "e.enrolled_at",
+            "k.slug",
+        ),
+        Figure(
+            "in_progress",
+            N_("En cours"),
+            "FROM enrolment e JOIN course k ON k.id = e.course_id "
+            "JOIN staff_membership m ON m.staff_id = e.staff_id "
+            "WHERE e.enrolled_at < :as_of AND (e.completed_at IS NULL OR e.completed_at >= :as_of) "
+            f"AND {_member(':as_of')}",
+            "m.staff_id",
+            "e.enrolled_at",
+            "k.slug",
+        ),
+        Figure(
+            "completed",
+            N_("Ont terminé"),
+            "FROM enrolment e JOIN course k ON k.id = e.course_id "
+            "JOIN staff_membership m ON m.staff_id = e.staff_id "
+            "WHERE e.completed_at >= :start AND e.completed_at < :stop "
+            f"AND {_member('e.completed_at')}",
+            "m.staff_id",
+            "e.completed_at",
+            "k.slug",
+        ),
+        Figure(
+            "trained",
+            N_("Formés parmi l'effectif actif"),
+            "FROM enrolment e JOIN course k ON k.id = e.course_id "
+            "JOIN staff_membership m ON m.staff_id = e.staff_id "
+            "WHERE e.completed_at >= :start AND e.completed_at < :stop "
+            f"AND {_member(':as_of')}",
+            "m.staff_id",
+            "e.completed_at",
+            "k.slug",
+        ),
+        Figure(
+            "certified",
+            N_("Titulaires d'un certificat valide"),
+            "FROM certificate c JOIN course k ON k.id = c.course_id "
+            "JOIN staff_membership m ON m.staff_id = c.staff_id "
+            f"WHERE {VALID_CERTIFICATE} AND {_member(':as_of')}",
+            "m.staff_id",
+            "c.expires_at",
+            "k.slug",
+        ),
+        Figure(
+            "overdue",
+            N_("Formations en retard"),
+            "FROM enrolment e JOIN course k ON k.id = e.course_id "
+            "JOIN staff_membership m ON m.staff_id = e.staff_id "
+            "WHERE e.due_date < :as_of_day "
+            "AND (e.completed_at IS NULL OR e.completed_at >= :as_of) "
+            f"AND {_member(':as_of')}",
+            "e.id",
+            "e.due_date",
+            "k.slug",
+            people=False,
+        ),
+        Figure(
+            "expiring",
+            N_("Certificats expirant bientôt"),
+            "FROM certificate c JOIN course k ON k.id = c.course_id "
+            "JOIN staff_membership m ON m.staff_id = c.staff_id "
+            f"WHERE {VALID_CERTIFICATE} AND c.expires_at < :soon AND {_member(':as_of')}",
+            "c.id",
+            "c.expires_at",
+            "k.slug",
+            people=False,
+        ),
+        Figure(
+            "professional",
+            N_("Certifications professionnelles vérifiées"),
+            "FROM professional_certification p "
+            "JOIN staff_membership m ON m.staff_id = p.staff_id "
+            "WHERE p.status = 'verified' AND p.reviewed_at < :as_of "
+            "AND p.obtained_on <= :as_of_day "
+            "AND (p.expires_on IS NULL OR p.expires_on >= :as_of_day) "
+            f"AND {_member(':as_of')}",
+            "p.id",
+            "p.obtained_on",
+            "p.scheme",
+            people=False,
+        ),
+        Figure(
+            "attempted",
+            N_("Ont passé un quiz"),
+            "FROM quiz_attempt q JOIN enrolment qe ON qe.id = q.enrolment_id "
+            "JOIN course k ON k.id = qe.course_id "
+            "JOIN staff_membership m ON m.staff_id = q.staff_id "
+            "WHERE q.submitted_at >= :start AND q.submitted_at < :stop "
+            f"AND {_member('q.submitted_at')}",
+            "m.staff_id",
+            "q.submitted_at",
+            "k.slug",
+        ),
+        Figure(
+            "passed",
+            N_("Ont réussi un quiz"),
+            "FROM quiz_attempt q JOIN enrolment qe ON qe.id = q.enrolment_id "
+            "JOIN course k ON k.id = qe.course_id "
+            "JOIN staff_membership m ON m.staff_id = q.staff_id "
+            "WHERE q.passed = :true AND q.submitted_at >= :start AND q.submitted_at < :stop "
+            f"AND {_member('q.submitted_at')}",
+            "m.staff_id",
+            "q.submitted_at",
+            "k.slug",
+        ),
+    ]
+}
+# Outcomes of individuals: hidden below the small-group minimum in national views.
+OUTCOMES = ("attempted", "passed")
+
+
+def scope_prefix(path: str) -> str:
+    """A subtree as a LIKE pattern on materialised paths; "/" is the whole nation."""
+    return f"{path}%"
+
+
+def parameters(path: str, period: Period) -> dict:
+    return {
+        "prefix": scope_prefix(path),
+        "start": period.start_at,
+        "stop": period.stop_at,
+        "as_of": period.as_of_at,
+        "as_of_day": period.as_of,
+        "soon": period.as_of_at + timedelta(days=EXPIRY_WINDOW_DAYS),
+        "true": True,
+    }
+
+
+async def count(key: str, path: str, period: Period, course_id: int | None = None) -> int:
+    figure = FIGURES[key]
+    params = parameters(path, period)
+    where = ""
+    if course_id is not None:
+        where, params["course_id"] = " AND k.id = :course_id", course_id
+    return await sql.scalar(
+        f"SELECT COUNT(DISTINCT {figure.unit}) AS n {figure.source}{where}", params
+    )
+
+
+async def count_all(path: str, period: Period, keys=tuple(FIGURES)) -> dict[str, int]:
+    return {key: await count(key, path, period) for key in keys}
+
+
+def by_course_keys() -> list[str]:
+    """Figures that belong to a course, broken down per course on the dashboard."""
+    return [key for key, figure in FIGURES.items() if "JOIN course k" in figure.source]
+
+
+async def count_by_course(key: str, path: str, period: Period) -> dict[int, int]:
+    figure = FIGURES[key]
+    result = await sql.rows(
+        f"SELECT k.id AS course_id, COUNT(DISTINCT {figure.unit}) AS n "
+        f"{figure.source} GROUP BY k.id",
+        parameters(path, period),
+    )
+    return {row["course_id"]: row["n"] for row in result}

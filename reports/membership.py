@@ -1,0 +1,58 @@
+"""Agency membership history, so closed periods keep counting people where they were.
+
+History stability: every figure counts a person in the agency they belonged to at the moment of
+the fact — at the as-of date for headcounts and stocks (valid certificates, overdue courses), at
+enrolment, completion or attempt for flows. Memberships are kept in `staff_membership`: opened at
+the account's creation, closed at deactivation, closed and reopened on a move. Training announces
+staff changes (`training.events.staff_changed`) and every report brings the table up to date
+first, so the history is never behind today's data. Rows are only ever closed or added, never
+rewritten: a figure for a closed period does not change when people later move or leave.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reports import sql
+from training.auth import now
+
+_SCOPE = "AND s.id IN ({ids})"
+
+# Open memberships whose person left or moved since: closed at deactivation, or now.
+_CLOSE = """
+UPDATE staff_membership SET ended_at = COALESCE(
+    (SELECT s.deactivated_at FROM staff s
+     WHERE s.id = staff_membership.staff_id AND s.is_active = :false),
+    :now)
+WHERE ended_at IS NULL AND staff_id IN (
+    SELECT s.id FROM staff s
+    WHERE (s.is_active = :false OR s.agency_id <> staff_membership.agency_id) {scope})
+"""
+
+# People never seen get their whole known stay; active people without an open row, a new one.
+_OPEN = """
+INSERT INTO staff_membership (staff_id, agency_id, agency_path, started_at, ended_at)
+SELECT s.id, s.agency_id, a.path,
+    CASE WHEN EXISTS (SELECT 1 FROM staff_membership m WHERE m.staff_id = s.id)
+         THEN :now ELSE s.created_at END,
+    CASE WHEN s.is_active = :false THEN s.deactivated_at ELSE NULL END
+FROM staff s JOIN agency a ON a.id = s.agency_id
+WHERE NOT EXISTS (SELECT 1 FROM staff_membership m WHERE m.staff_id = s.id AND m.ended_at IS NULL)
+  AND (s.is_active = :true
+       OR NOT EXISTS (SELECT 1 FROM staff_membership m WHERE m.staff_id = s.id)) {scope}
+"""
+
+
+async def sync_memberships(staff_ids: list[int] | None = None, at: datetime | None = None) -> None:
+    """Bring the history up to date with today's staff records (all, or the ones listed)."""
+    if staff_ids is not None and not staff_ids:
+        return
+    scope = _SCOPE.format(ids=",".join(str(int(i)) for i in staff_ids)) if staff_ids else ""
+    params = {"now": at or now(), "true": True, "false": False}
+    await sql.rows(_CLOSE.format(scope=scope), params)
+    await sql.rows(_OPEN.format(scope=scope), params)
+
+
+async def record_staff_changes(staff_ids: list[int]) -> None:
+    """Subscriber of `training.events.staff_changed`: moves and leavers dated when they happen."""
+    await sync_memberships(staff_ids)

@@ -1,0 +1,46 @@
+"""Where staff belonged and when, and the declared standardisation programmes (GCI 4.1)."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class StaffMembership(Model):
+    """A staff member in one agency from `started_at` until `ended_at` (open while there)."""
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "training.Staff", related_name="memberships", on_delete=fields.RESTRICT
+    )
+    agency: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "training.Agency", related_name="memberships", on_delete=fields.RESTRICT
+    )
+    # The agency's place in the tree at the time: a later move of the agency rewrites no history.
+    agency_path = fields.CharField(max_length=512, db_index=True)
+    started_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "staff_membership"
+        indexes = (("staff_id", "started_at"),)
+
+
+class StandardsProgramme(Model):
+    """An official R&D programme on cybersecurity standards or good practice, with evidence."""
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=255)
+    # The agency running it, or none for a national programme.
+    agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Agency", related_name="standards_programmes", null=True, on_delete=fields.RESTRICT
+    )
+    starts_on = fields.DateField()
+    ends_on = fields.DateField(null=True)
+    evidence = fields.TextField()
+    recorded_at = fields.DatetimeField()
+    recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "standards_programme"
+        ordering = ["-starts_on", "-id"]

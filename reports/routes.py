@@ -1,0 +1,279 @@
+"""Report pages: dashboards, drill-down lists and their exports, GCI figures and method."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from reports import charts, drilldown, figures, gci
+from reports.access import reader_scope
+from reports.dashboard import SMALL_GROUP_MINIMUM, build_dashboard, children_of
+from reports.membership import sync_memberships
+from reports.models import StandardsProgramme
+from reports.periods import PeriodError, parse_period
+from reports.standards import ProgrammeError, record_programme
+from training import i18n
+from training.i18n import _, gettext
+from training.models import Agency, Role
+from training.pages import Page, page_number, render, require_role
+from training.spreadsheets import FORMATS, table_file
+
+
+def _period(request: Request):
+    try:
+        return parse_period(request.query_params, date.today())
+    except PeriodError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+async def _ancestors(agency: Agency | None) -> list[Agency]:
+    if agency is None:
+        return []
+    ids = [int(part) for part in agency.path.strip("/").split("/") if part]
+    found = {a.id: a for a in await Agency.filter(id__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def _query(period, scope) -> dict[str, str]:
+    query = period.query()
+    if scope.agency is not None:
+        query["agency"] = str(scope.agency.id)
+    return query
+
+
+def _charts(board, language: str):
+    months = [
+        charts.Bar(month.start.strftime("%Y-%m"), count, str(count))
+        for month, count in board.months
+    ]
+    completion = charts.bar_chart(
+        "completion",
+        gettext("Achèvements par mois"),
+        gettext("Nombre d'agents ayant terminé une formation, mois par mois."),
+        months,
+        max([bar.value for bar in months] + [1]),
+    )
+    coverage_bars = [
+        charts.Bar(row.agency.name(language), row.coverage or 0, f"{(row.coverage or 0):.0%}")
+        for row in board.children
+    ]
+    coverage = charts.bar_chart(
+        "coverage",
+        gettext("Couverture par sous-administration"),
+        gettext("Part de l'effectif actif formé dans chaque sous-administration."),
+        coverage_bars,
+        1.0,
+    )
+    return completion, coverage
+
+
+async def dashboard(request: Request) -> Response:
+    staff, scope = await reader_scope(request)
+    period = _period(request)
+    board = await build_dashboard(scope.agency, period, exact=scope.exact)
+    language = i18n.current_language.get()
+    completion_chart, coverage_chart = _charts(board, language)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "board": board,
+            "scope": scope,
+            "period": period,
+            "query": _query(period, scope),
+            "ancestors": await _ancestors(scope.agency),
+            "figures": figures.FIGURES,
+            "summary": ("headcount", "completed", "trained", "certified", "overdue"),
+            "completion_chart": completion_chart,
+            "coverage_chart": coverage_chart,
+            "national": not scope.exact,
+            "minimum": SMALL_GROUP_MINIMUM,
+        },
+    )
+
+
+def _figure(request: Request, scope) -> str:
+    key = request.path_params["figure"]
+    if key not in figures.FIGURES:
+        raise HTTPException(404)
+    if key in figures.OUTCOMES and not scope.exact:
+        # Who passed or failed is an individual outcome: national views show only totals.
+        raise HTTPException(403, _("Les résultats individuels ne sont visibles que par les RH."))
+    return key
+
+
+async def figure_list(request: Request) -> Response:
+    _staff, scope = await reader_scope(request)
+    key = _figure(request, scope)
+    period = _period(request)
+    await sync_memberships()
+    total = await figures.count(key, scope.path, period)
+    size = request.app.state.settings.page_size
+    page = Page(page_number(request), size, total)
+    sort = request.query_params.get("sort", "name")
+    descending = request.query_params.get("dir") == "desc"
+    rows = await drilldown.list_rows(
+        key, scope.path, period, sort=sort, descending=descending, limit=size, offset=page.offset
+    )
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "figure": figures.FIGURES[key],
+            "key": key,
+            "rows": [dict(row, at=drilldown.sql.as_date(row["at"])) for row in rows],
+            "page": page,
+            "sort": sort,
+            "descending": descending,
+            "scope": scope,
+            "period": period,
+            "query": _query(period, scope),
+        },
+    )
+
+
+async def figure_export(request: Request) -> Response:
+    _staff, scope = await reader_scope(request)
+    key = _figure(request, scope)
+    file_format = request.path_params["format"]
+    if file_format not in FORMATS:
+        raise HTTPException(404)
+    period = _period(request)
+    await sync_memberships()
+    rows = await drilldown.list_rows(key, scope.path, period)
+    columns = [gettext(column) for column in drilldown.COLUMNS]
+    data = table_file(columns, drilldown.table(rows), file_format)
+    filename = f"amane-{key}-{period.start.isoformat()}-{period.end.isoformat()}.{file_format}"
+    return Response(
+        data,
+        media_type=FORMATS[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def _capacity(request: Request):
+    _staff, scope = await reader_scope(request)
+    period = _period(request)
+    await sync_memberships()
+    indicators = await gci.capacity_building(scope.path, period)
+    return scope, period, indicators
+
+
+async def gci_page(request: Request) -> Response:
+    scope, period, indicators = await _capacity(request)
+    return render(
+        request,
+        "reports/gci.html",
+        {
+            "scope": scope,
+            "period": period,
+            "indicators": indicators,
+            "pillar": gci.pillar_score(indicators),
+            "points": sum(i.points for i in indicators),
+            "query": _query(period, scope),
+            "ancestors": await _ancestors(scope.agency),
+            "children": await children_of(scope.agency),
+            "count_labels": gci.COUNT_LABELS,
+        },
+    )
+
+
+async def gci_json(request: Request) -> Response:
+    scope, period, indicators = await _capacity(request)
+    body = {
+        "method": "GCI 2014",
+        "scope": scope.agency.code if scope.agency else "national",
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "as_of": period.as_of.isoformat(),
+        "pillar": "capacity_building",
+        "points": sum(i.points for i in indicators),
+        "max_points": len(indicators) * gci.MAX_POINTS,
+        "score": gci.pillar_score(indicators),
+        "indicators": [
+            {"code": i.code, "points": i.points, "rule": i.rule, "counts": i.counts}
+            for i in indicators
+        ],
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="amane-gci-2014.json"'},
+    )
+
+
+async def gci_method(request: Request) -> Response:
+    require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    morocco = dict.fromkeys(gci.INDICATORS, 0) | {
+        "1.1": 1, "1.2": 1, "2.1": 2, "2.2": 1, "2.3": 1, "3.1": 2, "3.2": 2, "3.3": 1,
+        "3.4": 1, "4.1": 1, "4.2": 1, "4.3": 1, "4.4": 1, "5.1": 1, "5.2": 1, "5.3": 1,
+    }  # fmt: skip
+    return render(
+        request,
+        "reports/method.html",
+        {
+            "example": gci.score(morocco),
+            "thresholds": gci.Thresholds(),
+            "pillar_names": gci.PILLAR_NAMES,
+        },
+    )
+
+
+async def score_api(request: Request) -> Response:
+    """POST /api/v1/gci/2014/score: the five pillar scores and the index of 17 indicators."""
+    require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    try:
+        points = await request.json()
+    except ValueError:
+        return JSONResponse({"error": "body must be a JSON object"}, status_code=422)
+    if not isinstance(points, dict):
+        return JSONResponse({"error": "body must be a JSON object"}, status_code=422)
+    try:
+        return JSONResponse(gci.score(points))
+    except gci.ScoreError as exc:
+        return JSONResponse({"error": str(exc), "indicator": exc.indicator}, status_code=422)
+
+
+async def standards(request: Request) -> Response:
+    staff = require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    error = ""
+    if request.method == "POST":
+        if staff.role != Role.ADMIN:
+            raise HTTPException(403, _("Seuls les administrateurs enregistrent ces programmes."))
+        form = await request.form()
+        try:
+            await record_programme(
+                title=str(form.get("title", "")),
+                agency_code=str(form.get("agency_code", "")),
+                starts_on=str(form.get("starts_on", "")),
+                ends_on=str(form.get("ends_on", "")),
+                evidence=str(form.get("evidence", "")),
+                actor=staff,
+            )
+            return RedirectResponse(request.url_for("reports:standards"), status_code=303)
+        except ProgrammeError as exc:
+            error = str(exc)
+    programmes = await StandardsProgramme.all().prefetch_related("agency")
+    return render(
+        request,
+        "reports/standards.html",
+        {"programmes": programmes, "error": error},
+        status=400 if error else 200,
+    )
+
+
+routes = [
+    Route("/reports", dashboard, name="reports:dashboard"),
+    Route("/reports/national", dashboard, name="reports:national"),
+    Route("/reports/list/{figure}.{format}", figure_export, name="reports:export"),
+    Route("/reports/list/{figure}", figure_list, name="reports:list"),
+    Route("/reports/gci", gci_page, name="reports:gci"),
+    Route("/reports/gci.json", gci_json, name="reports:gci_json"),
+    Route("/reports/gci/method", gci_method, name="reports:gci_method"),
+    Route("/reports/standards", standards, methods=["GET", "POST"], name="reports:standards"),
+    Route("/api/v1/gci/2014/score", score_api, methods=["POST"], name="reports:gci_score"),
+]

@@ -1,0 +1,40 @@
+"""Aggregate queries written once with named parameters, run on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from tortoise.connection import get_connection
+
+_NAME = re.compile(r"(?<!:):([a-z_]+)")
+
+
+def positional(sql: str, params: dict, dialect: str) -> tuple[str, list]:
+    """`:name` placeholders turned into the driver's own (`?` or `$1`), with their values."""
+    values: list = []
+
+    def place(match: re.Match) -> str:
+        values.append(params[match.group(1)])
+        return f"${len(values)}" if dialect == "postgres" else "?"
+
+    return _NAME.sub(place, sql), values
+
+
+async def rows(sql: str, params: dict) -> list[dict]:
+    connection = get_connection("default")
+    query, values = positional(sql, params, connection.capabilities.dialect)
+    return await connection.execute_query_dict(query, values)
+
+
+async def scalar(sql: str, params: dict) -> int:
+    result = await rows(sql, params)
+    return next(iter(result[0].values())) or 0 if result else 0
+
+
+def as_date(value: object) -> date | datetime | None:
+    """A date or time read back from a raw query (SQLite returns text)."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value)
+    return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)

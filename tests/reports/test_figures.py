@@ -1,0 +1,55 @@
+"""Each figure on the known year, and the lists behind the numbers."""
+
+from datetime import date
+
+from reports import drilldown, figures, gci
+from reports.membership import sync_memberships
+from reports.models import StandardsProgramme
+from reports.periods import year_period
+from tests.reports.conftest import at
+from training.models import Staff
+
+
+async def test_figures_of_the_directorate(world, year):
+    counts = await figures.count_all(world.dir_a.path, year["period"])
+    # HRA, L-A and P0..P2 are in MIN1-A all year.
+    assert counts["headcount"] == 5
+    assert counts["enrolled"] == 2
+    assert counts["completed"] == 1
+    assert counts["in_progress"] == 1
+    assert counts["overdue"] == 1
+    assert counts["trained"] == 1
+
+
+async def test_lists_match_their_counts(world, year):
+    for key in figures.FIGURES:
+        for path in ("/", world.min1.path, world.dir_a.path):
+            rows = await drilldown.list_rows(key, path, year["period"])
+            assert len(rows) == await figures.count(key, path, year["period"]), key
+
+
+async def test_closed_period_keeps_its_figures(world, year):
+    before = await figures.count_all(world.dir_a.path, year["period"])
+    leaver, mover = year["people"][0], year["people"][1]
+    await Staff.filter(id=leaver.id).update(is_active=False, deactivated_at=at(2, year=2026))
+    await Staff.filter(id=mover.id).update(agency_id=world.dir_b.id)
+    await sync_memberships(at=at(3, year=2026))
+    assert await figures.count_all(world.dir_a.path, year["period"]) == before
+    now = year_period(2026, date(2026, 12, 31))
+    assert await figures.count("headcount", world.dir_a.path, now) == 3
+    assert await figures.count("headcount", world.dir_b.path, now) == 2
+
+
+async def test_capacity_building_counts_the_records(world, year):
+    await StandardsProgramme.create(
+        title="Normes", starts_on=date(2025, 2, 1), evidence="décret", recorded_at=at(2)
+    )
+    await StandardsProgramme.create(
+        title="Sans preuve", starts_on=date(2025, 2, 1), evidence="", recorded_at=at(2)
+    )
+    indicators = await gci.capacity_building("/", year["period"])
+    by_code = {indicator.code: indicator for indicator in indicators}
+    assert by_code["4.1"].counts == {"programmes": 1} and by_code["4.1"].points == 1
+    assert by_code["4.2"].counts["trained"] == 1 and by_code["4.2"].points == 0
+    assert by_code["4.3"].points == by_code["4.4"].points == 0
+    assert gci.pillar_score(indicators) == 0.125

@@ -1,0 +1,85 @@
+"""Dashboards, lists and exports through the browser's eyes, and who reaches them."""
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import shown
+
+QUERY = "kind=year&year=2025&as_of=2025-12-31"
+
+
+async def test_hr_dashboard_links_every_number(client, world, year):
+    await client.login(world.hr_dir_a.email)
+    page = shown(await client.get(f"/reports?{QUERY}"))
+    assert "<svg" in page and "<title" in page and "<desc" in page
+    assert "/reports/list/headcount?kind=year&amp;as_of=2025-12-31&amp;year=2025" in (
+        (await client.get(f"/reports?{QUERY}")).text
+    )
+    listing = shown(await client.get(f"/reports/list/completed?{QUERY}&agency={world.dir_a.id}"))
+    assert "P0" in listing and "P1" not in listing
+
+
+async def test_exports_keep_rows_and_dates(client, world, year):
+    await client.login(world.hr_dir_a.email)
+    url = f"/reports/list/completed.csv?{QUERY}"
+    rows = list(csv.reader(io.StringIO((await client.get(url)).content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Matricule" and [row[0] for row in rows[1:]] == ["P0"]
+    sheet = load_workbook(io.BytesIO((await client.get(url.replace(".csv", ".xlsx"))).content))
+    values = list(sheet.active.values)
+    assert len(values) == 2 and isinstance(values[1][4], datetime | date)
+
+
+async def test_national_view_hides_small_groups(client, world, year):
+    await client.login(world.reporter.email)
+    page = shown(await client.get(f"/reports/national?{QUERY}"))
+    assert "< 5" in page
+    assert (await client.get(f"/reports/list/passed?{QUERY}")).status_code == 403
+
+
+async def test_gci_page_and_json(client, world, year):
+    await client.login(world.admin.email)
+    page = shown(await client.get(f"/reports/gci?{QUERY}"))
+    assert "/ 8" in page
+    body = (await client.get(f"/reports/gci.json?{QUERY}")).json()
+    assert [i["code"] for i in body["indicators"]] == ["4.1", "4.2", "4.3", "4.4"]
+    method = shown(await client.get("/reports/gci/method"))
+    assert "19 / 34 = 0.5588" in method
+
+
+# Who reads which scope (explicit, not derived from the code): None is the nation.
+READS = {
+    "learner_a": set(),
+    "hr_dir_a": {"MIN1-A"},
+    "hr_min1": {"MIN1", "MIN1-A"},
+    "reporter": {None, "MIN1", "MIN1-A", "MIN2"},
+    "admin": {None, "MIN1", "MIN1-A", "MIN2"},
+}
+PATHS = ["/reports", "/reports/list/headcount", "/reports/list/headcount.xlsx", "/reports/gci"]
+
+
+@pytest.mark.parametrize("actor", READS)
+@pytest.mark.parametrize("target", [None, "MIN1", "MIN1-A", "MIN2"])
+async def test_access_matrix(client, world, actor, target):
+    agencies = {"MIN1": world.min1, "MIN1-A": world.dir_a, "MIN2": world.min2}
+    await client.login(getattr(world, actor).email)
+    query = f"?agency={agencies[target].id}" if target else ""
+    for path in PATHS:
+        response = await client.get(path + query)
+        if target is None and actor.startswith("hr"):
+            expected = 200  # HR without a choice reads their own agency
+        else:
+            expected = 200 if target in READS[actor] else 403
+        assert response.status_code == expected, (path, actor, target)
+
+
+async def test_standards_register_is_written_by_admins_only(client, world):
+    await client.login(world.reporter.email)
+    form = {"title": "Normes", "starts_on": "2025-01-01", "evidence": "https://example.org"}
+    assert (await client.submit("/reports/standards", form)).status_code == 403
+    await client.login(world.admin.email)
+    assert (await client.submit("/reports/standards", form)).status_code == 303
+    assert "Normes" in shown(await client.get("/reports/standards"))

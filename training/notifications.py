@@ -1,0 +1,126 @@
+"""The email outbox: each due email queued once, then sent by `amane notifications send`.
+
+Which emails are due is for the packages that know (courses subscribes to `planners` in
+server.py); this module only keeps the outbox, renders in the recipient's language and sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from training.auth import now
+from training.emails import render_email
+from training.events import Event
+from training.models import OutboxMessage, Staff
+from training.sending import SendReport, SmtpSettings, send_pending
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    public_url: str = "http://127.0.0.1:8000"
+    reminder_days: tuple[int, ...] = (7, 1)  # reminders this many days before a due date
+    renewal_days: int = 30  # renewal notice and assignment this many days before expiry
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+
+_settings = NoticeSettings()
+
+# The day's run: each subscriber queues the emails due on that date (and the work behind them).
+planners: Event[date] = Event()
+
+
+def configure(settings: NoticeSettings) -> None:
+    global _settings
+    _settings = settings
+
+
+def notice_settings() -> NoticeSettings:
+    return _settings
+
+
+def absolute_url(path: str) -> str:
+    """Links in emails are read outside the app: they start with the public URL."""
+    return _settings.public_url.rstrip("/") + path
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One email to queue: to whom, about what and for which date, from which template."""
+
+    staff: Staff
+    event: str  # what it is about, e.g. "assignment.reminder.7:enrolment-42"
+    on: date  # the date the event is about (a due date, an expiry date)
+    template: str
+    context: dict
+    cc: tuple[str, ...] = ()
+    sensitive: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"staff-{self.staff.id}|{self.event}|{self.on.isoformat()}"
+
+
+async def _queued_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found.update(await OutboxMessage.filter(key__in=chunk).values_list("key", flat=True))
+    return found
+
+
+async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
+    """Queue the messages not queued before (only those are rendered); returns how many."""
+    at = at or now()
+    by_key = {message.key: message for message in messages}
+    already = await _queued_keys(list(by_key))
+    rows = []
+    for key, message in by_key.items():
+        if key in already:
+            continue
+        email = render_email(
+            message.template, message.staff.language, staff=message.staff, **message.context
+        )
+        rows.append(
+            OutboxMessage(
+                key=key,
+                kind=message.template,
+                staff_id=message.staff.id,
+                recipient=message.staff.email,
+                cc=", ".join(message.cc),
+                language=email.language,
+                subject=email.subject[:255],
+                body_text=email.text,
+                body_html=email.html,
+                sensitive=message.sensitive,
+                created_at=at,
+                next_attempt_at=at,
+            )
+        )
+    # A concurrent run may have queued the same key meanwhile: the unique key keeps one.
+    await OutboxMessage.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    queued: int
+    sent: int
+    failed: int
+    waiting: int
+    delivering: bool  # False in development: nothing leaves, the outbox page shows it all
+
+
+async def run_notifications(at: datetime | None = None) -> RunReport:
+    """Queue what is due today, then send what waits (when an SMTP host is set)."""
+    at = at or now()
+    last = await OutboxMessage.all().order_by("-id").first()
+    await planners.announce(at.date())
+    queued = await OutboxMessage.filter(id__gt=last.id if last else 0).count()
+    smtp = _settings.smtp
+    # What the planners just queued is due too: it was stamped a moment after `at`.
+    report = await send_pending(smtp, max(at, now())) if smtp.host else SendReport()
+    waiting = await OutboxMessage.filter(sent_at=None).count()
+    return RunReport(queued, report.sent, report.failed, waiting, bool(smtp.host))

@@ -1,0 +1,139 @@
+"""Sending the outbox through SMTP: each message claimed by one sender, retried on failure."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+import aiosmtplib
+
+from training.models import OutboxMessage
+
+TLS_MODES = ("starttls", "tls", "none")
+MAX_ATTEMPTS = 8
+# Long enough for one SMTP exchange: a sender that dies mid-way frees its message after this.
+CLAIM = timedelta(minutes=10)
+FIRST_RETRY = timedelta(minutes=5)
+LAST_RETRY = timedelta(hours=6)
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes; no host means development: messages stay in the outbox to be read."""
+
+    host: str = ""
+    port: int = 587
+    tls: str = "starttls"
+    user: str = ""
+    password: str = ""
+    sender: str = "Amane <amane@localhost>"
+
+    def __post_init__(self) -> None:
+        if self.tls not in TLS_MODES:
+            raise ValueError(f"AMANE_SMTP_TLS must be one of {', '.join(TLS_MODES)}")
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 minutes after the first failure, doubling each time, at most 6 hours."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LAST_RETRY)
+
+
+def as_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    if message.cc:
+        email["Cc"] = message.cc
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    email["Message-ID"] = make_msgid(f"amane.{message.id}", domain=domain)
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    # After the bodies: setting content drops the Content-* headers already there.
+    email["Content-Language"] = message.language
+    return email
+
+
+def _client(smtp: SmtpSettings) -> aiosmtplib.SMTP:
+    return aiosmtplib.SMTP(
+        hostname=smtp.host,
+        port=smtp.port,
+        use_tls=smtp.tls == "tls",
+        start_tls=smtp.tls == "starttls",
+        username=smtp.user or None,
+        password=smtp.password or None,
+        timeout=30,
+    )
+
+
+async def _claim(message_id: int, at: datetime) -> OutboxMessage | None:
+    """Take the message for this sender, unless another sender (or an earlier run) has it."""
+    claimed = await OutboxMessage.filter(
+        id=message_id, sent_at=None, next_attempt_at__lte=at
+    ).update(next_attempt_at=at + CLAIM)
+    return await OutboxMessage.get(id=message_id) if claimed else None
+
+
+async def _record_sent(message: OutboxMessage, at: datetime) -> None:
+    wiped = {"body_text": "", "body_html": ""} if message.sensitive else {}
+    await OutboxMessage.filter(id=message.id).update(
+        sent_at=at, attempts=message.attempts + 1, last_error="", **wiped
+    )
+
+
+async def _record_failure(message: OutboxMessage, at: datetime, error: Exception) -> None:
+    attempts = message.attempts + 1
+    await OutboxMessage.filter(id=message.id).update(
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=at + retry_delay(attempts),
+    )
+
+
+async def send_pending(smtp: SmtpSettings, at: datetime) -> SendReport:
+    """Send what is due at `at` over one connection; a refused message waits for its retry."""
+    report = SendReport()
+    due = (
+        await OutboxMessage.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=at)
+        .order_by("id")
+        .limit(BATCH)
+        .values_list("id", flat=True)
+    )
+    if not due:
+        return report
+    client = _client(smtp)
+    try:
+        for message_id in due:
+            message = await _claim(message_id, at)
+            if message is None:
+                continue
+            try:
+                if not client.is_connected:
+                    await client.connect()
+                await client.send_message(as_email(message, smtp.sender))
+            except (aiosmtplib.SMTPException, OSError) as error:
+                await _record_failure(message, at, error)
+                report.failed += 1
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                    if client.is_connected:
+                        await client.rset()
+                continue
+            await _record_sent(message, at)
+            report.sent += 1
+    finally:
+        if client.is_connected:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+    return report
