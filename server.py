@@ -10,7 +10,6 @@ import secrets
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,8 +24,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from certificates import cli as certificates_cli
 from certificates import issuer as certificate_issuer
+from certificates.expiry import expiring_certificates
 from certificates.issuing import issue_on_completion
-from certificates.models import Certificate
 from certificates.routes import routes as certificates_routes
 from courses import cli as courses_cli
 from courses.assignment_pages import routes as assignment_routes
@@ -35,7 +34,7 @@ from courses.campaign_pages import routes as campaign_routes
 from courses.cohort_pages import routes as cohort_routes
 from courses.daily import run_daily
 from courses.events import course_completed
-from courses.renewals import Expiring, use_expiry_source
+from courses.renewals import use_expiry_source
 from courses.routes import routes as courses_routes
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
@@ -56,9 +55,9 @@ from training.welcome import email_password_links
 BASE_DIR = Path(__file__).resolve().parent
 # Where each role lands after login; learners (and anyone else) land on the course catalogue.
 HOME_BY_ROLE = {
-    Role.HR: "training:staff",
-    Role.REPORTER: "training:agencies",
-    Role.ADMIN: "training:agencies",
+    Role.HR: "reports:dashboard",
+    Role.REPORTER: "reports:national",
+    Role.ADMIN: "reports:national",
 }
 
 
@@ -134,23 +133,12 @@ class Settings:
         )
 
 
-async def expiring_certificates(since: date, until: date) -> list[Expiring]:
-    """Current certificates not renewed yet that expire between the dates, for courses' renewals."""
-    rows = await Certificate.filter(
-        revoked_at=None,
-        superseded_at=None,
-        renewals__id=None,
-        expires_at__gte=datetime.combine(since, time.min, UTC),
-        expires_at__lt=datetime.combine(until + timedelta(days=1), time.min, UTC),
-    ).values("id", "staff_id", "course_id", "expires_at")
-    return [
-        Expiring(row["id"], row["staff_id"], row["course_id"], row["expires_at"].date())
-        for row in rows
-    ]
-
-
-def wire_notifications(settings: Settings) -> None:
-    """Email settings, and who reacts to new staff and to the periodic run (app and CLI)."""
+def wire(settings: Settings) -> None:
+    """Settings the packages keep, and who listens to which event: for the app and the CLI."""
+    passwords.configure(settings.password_hashing)
+    certificate_issuer.configure(settings.public_url, settings.data_dir)
+    course_completed.subscribe(issue_on_completion)
+    events.staff_changed.subscribe(record_staff_changes)
     smtp = SmtpSettings(
         settings.smtp_host,
         settings.smtp_port,
@@ -171,11 +159,7 @@ def wire_notifications(settings: Settings) -> None:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    passwords.configure(settings.password_hashing)
-    certificate_issuer.configure(settings.public_url, settings.data_dir)
-    course_completed.subscribe(issue_on_completion)
-    events.staff_changed.subscribe(record_staff_changes)
-    wire_notifications(settings)
+    wire(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -237,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_environment()
     # SQLite cannot create the database file in a folder that does not exist yet.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    wire_notifications(settings)
+    wire(settings)
     try:
         asyncio.run(args.run(args, settings))
     except training_cli.CommandError as exc:

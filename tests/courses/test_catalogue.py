@@ -89,9 +89,9 @@ async def test_a_learner_in_a_declared_language_gets_no_notice(client, world, pa
     ("login", "landing"),
     [
         ("l-a@example.org", "/courses"),
-        ("hr1@example.org", "/staff"),
-        ("rep1@example.org", "/agencies"),
-        ("adm1@example.org", "/agencies"),
+        ("hr1@example.org", "/reports"),
+        ("rep1@example.org", "/reports/national"),
+        ("adm1@example.org", "/reports/national"),
     ],
 )
 async def test_each_role_lands_on_its_page_after_login(client, world, login, landing):
