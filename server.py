@@ -38,6 +38,7 @@ from courses.renewals import use_expiry_source
 from courses.routes import routes as courses_routes
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
+from reports.demo import seed_activity
 from reports.membership import record_staff_changes
 from reports.routes import routes as reports_routes
 from training import cli as training_cli
@@ -139,6 +140,7 @@ def wire(settings: Settings) -> None:
     certificate_issuer.configure(settings.public_url, settings.data_dir)
     course_completed.subscribe(issue_on_completion)
     events.staff_changed.subscribe(record_staff_changes)
+    events.demo_seeded.subscribe(seed_activity)
     smtp = SmtpSettings(
         settings.smtp_host,
         settings.smtp_port,

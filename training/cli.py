@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from tortoise import Tortoise
 from tqdm import tqdm
 
-from training import agencies, database, demo, importing, notifications
+from training import agencies, database, demo, events, importing, notifications
 from training.tabular import TableError, read_table
 
 
@@ -86,6 +87,7 @@ async def cmd_demo_seed(args, settings) -> None:
     await open_database(settings)
     try:
         created = await demo.seed_demo()
+        await events.demo_seeded.announce(date.today())
     finally:
         await Tortoise.close_connections()
     print("Demo agencies and accounts created." if created else "Demo data already present.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Generic, TypeVar
 
 from training.models import Staff
@@ -43,3 +44,6 @@ staff_created: Event[list[NewAccount]] = Event()
 
 # Staff were created, moved, deactivated or reactivated (ids): reports keep their history.
 staff_changed: Event[list[int]] = Event()
+
+# The demo accounts exist (`amane demo seed`; the date is today): higher packages add activity.
+demo_seeded: Event[date] = Event()
