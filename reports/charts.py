@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH, BAR, GAP, LABEL = 640, 22, 8, 200
+# What fits left of the bars at the chart's font size; the table beside has the full names.
+LABEL_CHARACTERS = 30
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,18 @@ def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], scal
     for index, bar in enumerate(bars):
         y = GAP + index * (BAR + GAP)
         width = round(plot * bar.value / scale) if scale else 0
+        label = _shortened(bar.label)
         parts += [
-            f'<text x="{LABEL - 6}" y="{y + BAR - 6}" text-anchor="end">{escape(bar.label)}</text>',
+            f'<text x="{LABEL - 6}" y="{y + BAR - 6}" text-anchor="end">'
+            f"<title>{escape(bar.label)}</title>{escape(label)}</text>",
             f'<rect x="{LABEL}" y="{y}" width="{width}" height="{BAR}"></rect>',
             f'<text x="{LABEL + width + 6}" y="{y + BAR - 6}">{escape(bar.shown)}</text>',
         ]
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _shortened(label: str) -> str:
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"

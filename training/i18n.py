@@ -143,4 +143,9 @@ def format_number(value: float | int | None) -> str:
 
 def format_percent(value: float | None) -> str:
     """A share from 0 to 1 as a percentage: "76 %" in French, "76%" in English."""
-    return babel_percent(value, locale=_locale()) if value is not None else "—"
+    if value is None:
+        return "—"
+    if 0 < value < 0.01:
+        # A small share would round to "0 %": keep its first significant decimals instead.
+        return babel_percent(round(value, 4), locale=_locale(), decimal_quantization=False)
+    return babel_percent(value, locale=_locale())

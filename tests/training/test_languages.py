@@ -118,6 +118,7 @@ def test_locale_formats(language, day, share, number):
     token = current_language.set(language)
     try:
         assert format_percent(0.756) == share
+        assert format_percent(0.0025).startswith(("0,25", "0.25", "0٫25"))
         assert format_number(12345.5) == number
         assert format_date(date(2026, 11, 24)) == day
         assert format_date(None) == "—"
