@@ -144,3 +144,14 @@ async def test_arabic_font_is_served_from_the_platform(client):
     assert "https://" not in css and "http://" not in css
     font = await client.get("/static/fonts/NotoSansArabic-Regular.ttf")
     assert font.status_code == 200 and font.content[:4] == b"\x00\x01\x00\x00"
+
+
+async def test_dates_on_pages_follow_the_locale(client, world):
+    await client.login("hr1@example.org")
+    await client.submit(f"/staff/{world.learner_b.id}/deactivate")
+    today = date.today()
+    french = (await client.get(f"/staff/{world.learner_b.id}")).text
+    assert today.strftime("%d/%m/%Y") in french
+    await client.submit("/language", {"language": "ar"})
+    arabic_page = (await client.get(f"/staff/{world.learner_b.id}")).text
+    assert f"{today.day}\u200f/{today.month}\u200f/{today.year}" in arabic_page
