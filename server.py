@@ -38,6 +38,7 @@ from courses.renewals import use_expiry_source
 from courses.routes import routes as courses_routes
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
+from reports.api import routes as reports_api_routes
 from reports.demo import seed_activity
 from reports.membership import record_staff_changes
 from reports.routes import routes as reports_routes
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *cohort_routes,
             *outbox_routes,
             *reports_routes,
+            *reports_api_routes,
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reports import sql
-from reports.figures import FIGURES, parameters
+from reports.figures import FIGURES, count, parameters
+from reports.membership import sync_memberships
 from reports.periods import Period
 from training.i18n import N_
+from training.pages import Page
 
 # Sortable columns: the name a link uses, the SQL that orders by it.
 SORTS = {
@@ -51,6 +55,39 @@ async def list_rows(
     order = f"{SORTS.get(sort, 'full_name')} {'DESC' if descending else 'ASC'}, unit"
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
     return await sql.rows(f"{_query(key)} ORDER BY {order}{page}", parameters(path, period))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a figure's list, with the figure's total (what the page and the API show)."""
+
+    total: int
+    page: Page
+    sort: str
+    descending: bool
+    rows: list[dict]  # dates read back as dates
+
+
+async def listing(
+    key: str,
+    path: str,
+    period: Period,
+    *,
+    page: int = 1,
+    size: int,
+    sort: str = "name",
+    descending: bool = False,
+) -> Listing:
+    await sync_memberships()
+    sort = sort if sort in SORTS else "name"
+    total = await count(key, path, period)
+    shown = Page(page, size, total)
+    rows = await list_rows(
+        key, path, period, sort=sort, descending=descending, limit=size, offset=shown.offset
+    )
+    return Listing(
+        total, shown, sort, descending, [dict(row, at=sql.as_date(row["at"])) for row in rows]
+    )
 
 
 def table(rows: list[dict]) -> list[list[object]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from reports import figures, sql
 from reports.periods import Period
+from reports.thresholds import Thresholds, stored_thresholds
 from training.i18n import N_, _
 
 # Indicators per pillar: legal, technical, organisational, capacity building, cooperation.
@@ -37,20 +38,6 @@ def score(points: dict[str, object]) -> dict:
     }
     total = sum(int(points[indicator]) for indicator in INDICATORS)
     return {"pillars": pillars, "points": total, "index": round(total / (len(INDICATORS) * 2), 4)}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Counts that earn 1 (partial) and 2 (comprehensive) points; the defaults are documented."""
-
-    programmes_partial: int = 1
-    programmes_full: int = 2
-    coverage_partial: float = 0.10
-    coverage_full: float = 0.50
-    professionals_partial: int = 1
-    professionals_full: int = 50
-    agencies_partial: int = 1
-    agencies_full: int = 5
 
 
 @dataclass
@@ -146,9 +133,12 @@ WHERE a.path LIKE :prefix AND ac.status = 'verified' AND ac.reviewed_at < :as_of
 
 
 async def capacity_building(
-    path: str, period: Period, thresholds: Thresholds = Thresholds()
+    path: str, period: Period, thresholds: Thresholds | None = None
 ) -> list[Indicator]:
-    """The four indicators for a subtree ("/" for the nation) and a period."""
+    """The four indicators for a subtree ("/" for the nation) and a period, scored with the
+    given thresholds, or else with those in force."""
+    if thresholds is None:
+        thresholds = await stored_thresholds()
     params = figures.parameters(path, period) | {
         "path": path,
         "start_day": period.start,

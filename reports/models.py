@@ -44,3 +44,45 @@ class StandardsProgramme(Model):
     class Meta:
         table = "standards_programme"
         ordering = ["-starts_on", "-id"]
+
+
+class GciThresholds(Model):
+    """The thresholds in force for GCI 4.1 to 4.4, edited by administrators (one row)."""
+
+    id = fields.IntField(primary_key=True)
+    programmes_partial = fields.IntField()
+    programmes_full = fields.IntField()
+    # Coverage of active staff trained, in whole percent.
+    coverage_partial = fields.IntField()
+    coverage_full = fields.IntField()
+    professionals_partial = fields.IntField()
+    professionals_full = fields.IntField()
+    agencies_partial = fields.IntField()
+    agencies_full = fields.IntField()
+    updated_at = fields.DatetimeField()
+    updated_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "gci_thresholds"
+
+
+class GciIndicatorRecord(Model):
+    """A national reporter's points for one GCI 2014 indicator and one assessment year."""
+
+    id = fields.IntField(primary_key=True)
+    year = fields.IntField()
+    code = fields.CharField(max_length=8)
+    points = fields.SmallIntField()
+    evidence = fields.TextField()
+    links = fields.TextField()  # one address a line
+    recorded_at = fields.DatetimeField()
+    recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "gci_indicator_record"
+        unique_together = (("year", "code"),)
+        ordering = ["year", "code"]

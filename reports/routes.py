@@ -11,8 +11,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from reports import charts, drilldown, figures, gci
-from reports.access import reader_scope
+from reports.access import figure_key, reader_scope
 from reports.dashboard import SMALL_GROUP_MINIMUM, build_dashboard, children_of
+from reports.gci_pages import assessment_page, thresholds_page
 from reports.membership import sync_memberships
 from reports.models import StandardsProgramme
 from reports.periods import PeriodError, parse_period
@@ -20,7 +21,7 @@ from reports.standards import ProgrammeError, record_programme
 from training import i18n
 from training.i18n import _, gettext
 from training.models import Agency, Role
-from training.pages import Page, page_number, render, require_role
+from training.pages import page_number, render, require_role
 from training.spreadsheets import FORMATS, table_file
 
 
@@ -98,27 +99,21 @@ async def dashboard(request: Request) -> Response:
 
 
 def _figure(request: Request, scope) -> str:
-    key = request.path_params["figure"]
-    if key not in figures.FIGURES:
-        raise HTTPException(404)
-    if key in figures.OUTCOMES and not scope.exact:
-        # Who passed or failed is an individual outcome: national views show only totals.
-        raise HTTPException(403, _("Les résultats individuels ne sont visibles que par les RH."))
-    return key
+    return figure_key(request.path_params["figure"], scope)
 
 
 async def figure_list(request: Request) -> Response:
     _staff, scope = await reader_scope(request)
     key = _figure(request, scope)
     period = _period(request)
-    await sync_memberships()
-    total = await figures.count(key, scope.path, period)
-    size = request.app.state.settings.page_size
-    page = Page(page_number(request), size, total)
-    sort = request.query_params.get("sort", "name")
-    descending = request.query_params.get("dir") == "desc"
-    rows = await drilldown.list_rows(
-        key, scope.path, period, sort=sort, descending=descending, limit=size, offset=page.offset
+    listing = await drilldown.listing(
+        key,
+        scope.path,
+        period,
+        page=page_number(request),
+        size=request.app.state.settings.page_size,
+        sort=request.query_params.get("sort", "name"),
+        descending=request.query_params.get("dir") == "desc",
     )
     return render(
         request,
@@ -126,10 +121,10 @@ async def figure_list(request: Request) -> Response:
         {
             "figure": figures.FIGURES[key],
             "key": key,
-            "rows": [dict(row, at=drilldown.sql.as_date(row["at"])) for row in rows],
-            "page": page,
-            "sort": sort,
-            "descending": descending,
+            "rows": listing.rows,
+            "page": listing.page,
+            "sort": listing.sort,
+            "descending": listing.descending,
             "scope": scope,
             "period": period,
             "query": _query(period, scope),
@@ -276,4 +271,16 @@ routes = [
     Route("/reports/gci/method", gci_method, name="reports:gci_method"),
     Route("/reports/standards", standards, methods=["GET", "POST"], name="reports:standards"),
     Route("/api/v1/gci/2014/score", score_api, methods=["POST"], name="reports:gci_score"),
+    Route(
+        "/reports/gci/thresholds",
+        thresholds_page,
+        methods=["GET", "POST"],
+        name="reports:gci_thresholds",
+    ),
+    Route(
+        "/reports/gci/assessment",
+        assessment_page,
+        methods=["GET", "POST"],
+        name="reports:gci_assessment",
+    ),
 ]
