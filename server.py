@@ -40,6 +40,7 @@ from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
 from reports.api import routes as reports_api_routes
 from reports.demo import seed_activity
+from reports.evidence_pages import routes as reports_evidence_routes
 from reports.membership import record_staff_changes
 from reports.routes import routes as reports_routes
 from training import cli as training_cli
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *outbox_routes,
             *reports_routes,
             *reports_api_routes,
+            *reports_evidence_routes,
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),

@@ -86,3 +86,29 @@ class GciIndicatorRecord(Model):
         table = "gci_indicator_record"
         unique_together = (("year", "code"),)
         ordering = ["year", "code"]
+
+
+class EvidenceSnapshot(Model):
+    """A frozen evidence pack: every figure of a scope and period, as canonical JSON, never
+    changed once written (freezing again makes a new row)."""
+
+    id = fields.IntField(primary_key=True)
+    # The scope: an agency subtree, or none for the whole nation.
+    agency: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Agency", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    scope_path = fields.CharField(max_length=512, db_index=True)
+    period_kind = fields.CharField(max_length=16)
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    as_of = fields.DateField()
+    content = fields.TextField()  # the canonical JSON, UTF-8, exactly as downloaded
+    sha256 = fields.CharField(max_length=64)
+    frozen_at = fields.DatetimeField()
+    frozen_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "evidence_snapshot"
+        ordering = ["-frozen_at", "-id"]
