@@ -74,17 +74,26 @@ def released(schedule: Schedule, today: date) -> int:
     return sum(release.opens_on <= today for release in schedule.releases)
 
 
-async def module_opens_on(enrolment: Enrolment, module_position: int) -> date | None:
-    """When a cohort member may open a module of the course; None outside any cohort."""
+async def _cohort_of(enrolment: Enrolment) -> Cohort | None:
     membership = (
         await Assignment.filter(enrolment_id=enrolment.id, cohort_id__isnull=False)
         .order_by("id")
         .first()
         .prefetch_related("cohort")
     )
-    if membership is None:
-        return None
-    return membership.cohort.starts_on + WEEK * (module_position - 1)
+    return membership.cohort if membership else None
+
+
+async def module_opens_on(enrolment: Enrolment, module_position: int) -> date | None:
+    """When a cohort member may open a module of the course; None outside any cohort."""
+    cohort = await _cohort_of(enrolment)
+    return cohort.starts_on + WEEK * (module_position - 1) if cohort else None
+
+
+async def quiz_opens_on(enrolment: Enrolment) -> date | None:
+    """When a cohort member may take the final quiz: the week after the last module."""
+    cohort = await _cohort_of(enrolment)
+    return (await cohort_schedule(cohort)).quiz_opens_on if cohort else None
 
 
 @dataclass

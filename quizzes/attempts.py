@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from courses.cohorts import quiz_opens_on
 from courses.completion import record_quiz_passed
 from courses.models import Enrolment
 from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
 from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
 from quizzes.rules import GRACE, QuizRules, Review
-from training.i18n import _, format_datetime
+from training.i18n import _, format_date, format_datetime
 
 
 class QuizError(Exception):
@@ -66,6 +67,14 @@ async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> Q
         refusal = _("Vous avez utilisé les %(n)d tentatives autorisées.", n=rules.attempts_allowed)
     elif open_attempt is None and next_start is not None:
         refusal = _("Vous pourrez faire une nouvelle tentative le %(when)s.", when=_fmt(next_start))
+    elif (
+        open_attempt is None
+        and (opens_on := await quiz_opens_on(enrolment))
+        and (at.date() < opens_on)
+    ):
+        refusal = _(
+            "Le quiz de votre cohorte s'ouvre le %(date)s.", date=format_date(opens_on, "long")
+        )
     return QuizStatus(attempts, open_attempt, passed, left, next_start, refusal)
 
 

@@ -6,6 +6,11 @@
   var status = document.getElementById("quiz-message");
   var token = form.querySelector("input[name=csrf_token]").value;
 
+  // The page's language: its messages come from the template, with {n}, {m} and {s} to fill.
+  var words = form.dataset;
+  function fill(text, values) {
+    return text.replace(/\{(\w)\}/g, function (_, key) { return values[key]; });
+  }
   function say(text) { if (status) { status.textContent = text; } }
 
   form.addEventListener("change", function (event) {
@@ -21,13 +26,13 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
       body: JSON.stringify({ answers: answers })
     }).then(function (response) {
-      if (response.ok) { say("Réponse " + position + " enregistrée."); return; }
+      if (response.ok) { say(fill(words.saved, { n: position })); return; }
       return response.json().then(function (body) {
-        say(body.error || "Réponse non enregistrée.");
+        say(body.error || fill(words.notSaved, { n: position }));
         if (response.status === 409) { window.location.reload(); }
       });
     }).catch(function () {
-      say("Connexion interrompue : la réponse " + position + " sera enregistrée avec le bouton « Enregistrer ».");
+      say(fill(words.offline, { n: position }));
     });
   });
 
@@ -36,7 +41,7 @@
     var end = Date.parse(deadline.dataset.deadline);
     var tick = function () {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      deadline.textContent = "Temps restant : " + Math.floor(left / 60) + " min " + ("0" + left % 60).slice(-2) + " s.";
+      deadline.textContent = fill(words.timeLeft, { m: Math.floor(left / 60), s: ("0" + left % 60).slice(-2) });
       if (left === 0) {
         var submit = form.querySelector("button[value=submit]");
         if (submit) { submit.click(); }

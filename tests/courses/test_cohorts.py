@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -19,6 +19,8 @@ from courses.cohorts import (
     released,
 )
 from courses.models import Attendance, Enrolment, EnrolmentSource, Lesson
+from quizzes.attempts import QuizError, start_attempt
+from quizzes.rules import QuizRules
 from tests.conftest import shown
 from tests.courses.assigning import course_with_modules
 from training.auth import now
@@ -165,3 +167,15 @@ async def test_cohorts_are_made_from_the_pages(client, world):
     assert "Agent L-B (L-B)" in page and "Atelier" in page and "Rabat" in page
     refused = await client.submit(f"{url}/members", {"people": "NOBODY"})
     assert refused.status_code == 400 and "NOBODY" in shown(refused)
+
+
+async def test_the_quiz_waits_for_the_week_after_the_last_module(world):
+    cohort = await new_cohort(world, START, modules=2)
+    enrolment = await Enrolment.get(staff_id=world.learner_a.id, course_id=cohort.course_id)
+    await enrolment.fetch_related("version")
+    rules = QuizRules.of(enrolment.version)
+    before = datetime.combine(START + timedelta(days=13), time(9), UTC)
+    with pytest.raises(QuizError, match="Le quiz de votre cohorte s'ouvre le 18 mars 2030"):
+        await start_attempt(enrolment, rules, before)
+    opened = datetime.combine(START + timedelta(days=14), time(9), UTC)
+    assert (await start_attempt(enrolment, rules, opened)).number == 1

@@ -146,3 +146,13 @@ async def test_api_requires_login_and_csrf(client, world, enrolment):
     no_token = await client.post("/api/v1/courses/quiz-test/quiz/attempts")
     assert no_token.status_code == 403
     assert await QuizAnswer.all().count() == 0
+
+
+async def test_the_attempt_page_gives_its_script_the_readers_words(client, world, enrolment):
+    world.learner_a.language = "en"
+    await world.learner_a.save()
+    await client.login("l-a@example.org")
+    attempt_id = await start(client)
+    page = await client.get(f"/quiz/attempts/{attempt_id}")
+    assert 'data-time-left="Time left: {m} min {s} s."' in page.text
+    assert 'data-saved="Answer {n} saved."' in page.text
