@@ -11,13 +11,14 @@ from tortoise.transactions import in_transaction
 from certificates.models import ReviewStatus
 from training import audit
 from training.auth import now
+from training.i18n import N_
 from training.models import Staff
 from training.tabular import Problem
 
 REVIEW_LABELS = {
-    ReviewStatus.DECLARED: "Déclarée",
-    ReviewStatus.VERIFIED: "Vérifiée",
-    ReviewStatus.REJECTED: "Rejetée",
+    ReviewStatus.DECLARED: N_("Déclarée"),
+    ReviewStatus.VERIFIED: N_("Vérifiée"),
+    ReviewStatus.REJECTED: N_("Rejetée"),
 }
 FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 MAX_TEXT = 128

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from certificates.models import Certificate
+from training.i18n import N_
 
 
 class CertificateStatus(StrEnum):
@@ -16,10 +17,10 @@ class CertificateStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    CertificateStatus.VALID: "Valide",
-    CertificateStatus.EXPIRED: "Expiré",
-    CertificateStatus.REVOKED: "Révoqué",
-    CertificateStatus.SUPERSEDED: "Remplacé",
+    CertificateStatus.VALID: N_("Valide"),
+    CertificateStatus.EXPIRED: N_("Expiré"),
+    CertificateStatus.REVOKED: N_("Révoqué"),
+    CertificateStatus.SUPERSEDED: N_("Remplacé"),
 }
 
 

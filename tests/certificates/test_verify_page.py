@@ -80,3 +80,11 @@ async def test_lookups_are_throttled_per_address(client, make_client, certificat
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) <= 60
     assert "Trop de vérifications" in shown(refused)
     assert (await _page(make_client("198.51.100.9"), certificate)).status_code == 200
+
+
+async def test_statuses_speak_the_readers_language(client, world, certificate):
+    world.learner_a.language = "en"
+    await world.learner_a.save()
+    await client.login("l-a@example.org")
+    mine = (await client.get("/certificates")).text
+    assert ">Valid</span>" in mine and "Valide" not in mine
