@@ -5,22 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
-from certificates.evidence import EvidenceError, checked_evidence, store_evidence
 from certificates.models import AgencyCertification
 from certificates.registers import (
     REVIEW_LABELS,
-    RegisterError,
     date_problems,
+    import_declarations,
+    save_declaration,
     text_problems,
-    upsert,
 )
 from certificates.schemes import AGENCY_STANDARDS, OTHER, scheme_label
 from certificates.scope import agency_path_filter
-from training import audit
 from training.agencies import in_scope
-from training.auth import now
 from training.models import Agency, Role, Staff
 from training.tabular import Problem, Row
 
@@ -145,25 +141,15 @@ async def import_certifications(
 ) -> dict[str, int]:
     """Create or update every row of the file, or nothing when any row is wrong."""
     declarations, problems = await check_declarations(rows, actor)
-    if problems:
-        raise RegisterError(problems)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    at = now()
-    async with in_transaction():
-        for declaration in declarations:
-            outcome = await upsert(
-                AgencyCertification, declaration.key, declaration.values, actor, at
-            )
-            counts[outcome] += 1
-        await audit.record(
-            "agency_certification.imported",
-            actor=actor,
-            target=filename,
-            detail=f"créées {counts['created']}, mises à jour {counts['updated']}, "
-            f"inchangées {counts['unchanged']}",
-            ip=ip,
-        )
-    return counts
+    return await import_declarations(
+        AgencyCertification,
+        declarations,
+        problems,
+        actor=actor,
+        action="agency_certification.imported",
+        ip=ip,
+        filename=filename,
+    )
 
 
 async def declare_certification(
@@ -175,27 +161,19 @@ async def declare_certification(
 ) -> AgencyCertification:
     """One agency certification from the form, with its evidence file if one was sent."""
     declarations, problems = await check_declarations([Row(0, values)], actor)
-    if evidence is not None:
-        try:
-            checked_evidence(*evidence)
-        except EvidenceError as exc:
-            problems.append(Problem(0, "evidence", str(exc)))
-    if problems:
-        raise RegisterError(problems)
-    declaration = declarations[0]
-    async with in_transaction():
-        if evidence is not None:
-            declaration.values["evidence_id"] = (await store_evidence(*evidence, actor)).id
-        await upsert(AgencyCertification, declaration.key, declaration.values, actor, now())
-        record = await AgencyCertification.get(**declaration.key)
-        await audit.record(
-            "agency_certification.declared",
-            actor=actor,
-            target=f"{values.get('agency_code', '')} {record.standard}",
-            detail=record.certificate_number,
-            ip=ip,
-        )
-    return record
+    return await save_declaration(
+        AgencyCertification,
+        declarations,
+        problems,
+        actor=actor,
+        evidence=evidence,
+        action="agency_certification.declared",
+        describe=lambda record: (
+            f"{values.get('agency_code', '')} {record.standard}",
+            record.certificate_number,
+        ),
+        ip=ip,
+    )
 
 
 async def certification_query(

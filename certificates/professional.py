@@ -5,22 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
-from certificates.evidence import EvidenceError, checked_evidence, store_evidence
 from certificates.models import ProfessionalCertification
 from certificates.registers import (
     REVIEW_LABELS,
-    RegisterError,
     date_problems,
+    import_declarations,
+    save_declaration,
     text_problems,
-    upsert,
 )
 from certificates.schemes import OTHER, PROFESSIONAL_SCHEMES, scheme_label
 from certificates.scope import agency_path_filter
-from training import audit
 from training.agencies import in_scope
-from training.auth import now
 from training.models import Agency, Role, Staff
 from training.tabular import Problem, Row
 
@@ -159,25 +155,15 @@ async def import_certifications(
 ) -> dict[str, int]:
     """Create or update every row of the file, or nothing when any row is wrong."""
     declarations, problems = await check_declarations(rows, actor)
-    if problems:
-        raise RegisterError(problems)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    at = now()
-    async with in_transaction():
-        for declaration in declarations:
-            outcome = await upsert(
-                ProfessionalCertification, declaration.key, declaration.values, actor, at
-            )
-            counts[outcome] += 1
-        await audit.record(
-            "professional_certification.imported",
-            actor=actor,
-            target=filename,
-            detail=f"créées {counts['created']}, mises à jour {counts['updated']}, "
-            f"inchangées {counts['unchanged']}",
-            ip=ip,
-        )
-    return counts
+    return await import_declarations(
+        ProfessionalCertification,
+        declarations,
+        problems,
+        actor=actor,
+        action="professional_certification.imported",
+        ip=ip,
+        filename=filename,
+    )
 
 
 async def declare_certification(
@@ -191,27 +177,19 @@ async def declare_certification(
     if actor.role == Role.LEARNER:
         values = {**values, "registration_number": actor.registration_number}
     declarations, problems = await check_declarations([Row(0, values)], actor)
-    if evidence is not None:
-        try:
-            checked_evidence(*evidence)
-        except EvidenceError as exc:
-            problems.append(Problem(0, "evidence", str(exc)))
-    if problems:
-        raise RegisterError(problems)
-    declaration = declarations[0]
-    async with in_transaction():
-        if evidence is not None:
-            declaration.values["evidence_id"] = (await store_evidence(*evidence, actor)).id
-        await upsert(ProfessionalCertification, declaration.key, declaration.values, actor, now())
-        record = await ProfessionalCertification.get(**declaration.key)
-        await audit.record(
-            "professional_certification.declared",
-            actor=actor,
-            target=f"{values.get('registration_number', '')} {record.scheme}",
-            detail=record.credential_id,
-            ip=ip,
-        )
-    return record
+    return await save_declaration(
+        ProfessionalCertification,
+        declarations,
+        problems,
+        actor=actor,
+        evidence=evidence,
+        action="professional_certification.declared",
+        describe=lambda record: (
+            f"{values.get('registration_number', '')} {record.scheme}",
+            record.credential_id,
+        ),
+        ip=ip,
+    )
 
 
 async def certification_query(

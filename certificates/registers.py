@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from certificates.evidence import EvidenceError, checked_evidence, store_evidence
 from certificates.models import ReviewStatus
 from training import audit
 from training.auth import now
@@ -135,3 +137,62 @@ async def review(
         await audit.record(
             f"{record._meta.db_table}.{decision}", actor=actor, target=label, detail=note, ip=ip
         )
+
+
+async def import_declarations(
+    model: type[Model],
+    declarations: list,
+    problems: list[Problem],
+    *,
+    actor: Staff | None,
+    action: str,
+    ip: str = "",
+    filename: str = "",
+) -> dict[str, int]:
+    """Create or update every checked row of a file, or nothing when any row is wrong."""
+    if problems:
+        raise RegisterError(problems)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    at = now()
+    async with in_transaction():
+        for declaration in declarations:
+            counts[await upsert(model, declaration.key, declaration.values, actor, at)] += 1
+        await audit.record(
+            action,
+            actor=actor,
+            target=filename,
+            detail=f"créées {counts['created']}, mises à jour {counts['updated']}, "
+            f"inchangées {counts['unchanged']}",
+            ip=ip,
+        )
+    return counts
+
+
+async def save_declaration(
+    model: type[Model],
+    declarations: list,
+    problems: list[Problem],
+    *,
+    actor: Staff,
+    evidence: tuple[str, bytes] | None,
+    action: str,
+    describe: Callable[[Model], tuple[str, str]],
+    ip: str = "",
+) -> Model:
+    """One checked declaration from a form, with its evidence file; audited as (target, detail)."""
+    if evidence is not None:
+        try:
+            checked_evidence(*evidence)
+        except EvidenceError as exc:
+            problems.append(Problem(0, "evidence", str(exc)))
+    if problems:
+        raise RegisterError(problems)
+    declaration = declarations[0]
+    async with in_transaction():
+        if evidence is not None:
+            declaration.values["evidence_id"] = (await store_evidence(*evidence, actor)).id
+        await upsert(model, declaration.key, declaration.values, actor, now())
+        record = await model.get(**declaration.key)
+        target, detail = describe(record)
+        await audit.record(action, actor=actor, target=target, detail=detail, ip=ip)
+    return record
