@@ -139,7 +139,7 @@ class Enrolment(Model):
     class Meta:
         table = "enrolment"
         unique_together = (("staff", "version"),)
-        indexes = (("course_id", "completed_at"),)
+        indexes = (("course_id", "completed_at"), ("enrolled_at",))
 
 
 class LessonProgress(Model):

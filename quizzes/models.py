@@ -36,7 +36,7 @@ class QuizAttempt(Model):
     class Meta:
         table = "quiz_attempt"
         unique_together = (("enrolment", "number"),)
-        indexes = (("version_id", "state"),)
+        indexes = (("version_id", "state"), ("submitted_at",))
 
 
 class QuizAnswer(Model):

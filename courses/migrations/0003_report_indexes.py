@@ -1,0 +1,15 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('courses', '0002_assignments_campaigns_cohorts'), ('training', '0001_initial'), ('training', '0002_outbox')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='Enrolment',
+            index=Index(fields=['enrolled_at']),
+        ),
+    ]
