@@ -8,9 +8,9 @@ from tortoise.expressions import Q
 
 from certificates.models import ProfessionalCertification
 from certificates.registers import (
-    REVIEW_LABELS,
     date_problems,
     import_declarations,
+    narrowed,
     save_declaration,
     text_problems,
 )
@@ -206,15 +206,7 @@ async def certification_query(
         )
     if scheme:
         query = query.filter(scheme=scheme)
-    if status in REVIEW_LABELS:
-        query = query.filter(status=status)
-    if agency_code:
-        code = agency_code.strip().upper()
-        agency = await Agency.get_or_none(code=code)
-        # The agency and its sub-agencies; an unknown code matches nothing.
-        within = {"staff__agency__path__startswith": agency.path} if agency else {}
-        query = query.filter(**(within or {"staff__agency__code": code}))
-    return query
+    return await narrowed(query, "staff__agency", status, agency_code)
 
 
 def label_of(record: ProfessionalCertification) -> str:

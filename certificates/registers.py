@@ -14,7 +14,7 @@ from certificates.models import ReviewStatus
 from training import audit
 from training.auth import now
 from training.i18n import N_
-from training.models import Staff
+from training.models import Agency, Staff
 from training.tabular import Problem
 
 REVIEW_LABELS = {
@@ -196,3 +196,17 @@ async def save_declaration(
         target, detail = describe(record)
         await audit.record(action, actor=actor, target=target, detail=detail, ip=ip)
     return record
+
+
+async def narrowed(query, agency_field: str, status: str, agency_code: str):
+    """A register query narrowed to a review status and to an agency with its sub-agencies."""
+    if status in REVIEW_LABELS:
+        query = query.filter(status=status)
+    if agency_code:
+        code = agency_code.strip().upper()
+        agency = await Agency.get_or_none(code=code)
+        # The agency and its sub-agencies; an unknown code matches nothing.
+        if agency:
+            return query.filter(**{f"{agency_field}__path__startswith": agency.path})
+        return query.filter(**{f"{agency_field}__code": code})
+    return query
