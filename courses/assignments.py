@@ -9,7 +9,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from courses.enrolment import can_enrol
+from courses.enrolment import can_enrol, next_enrolment
 from courses.forms import agency_in_scope, parse_day, people_in_scope
 from courses.models import (
     Assignment,
@@ -76,25 +76,31 @@ async def grant_course(
     cohort_id: int | None = None,
 ) -> int:
     """Enrol each person in the current edition, or keep their open enrolment with the earlier
-    due date (a course already done in this edition counts as done); record the assignments."""
+    due date (a course already done in this edition counts as done, unless the grant renews a
+    certificate: then it starts again); record the assignments."""
     made = 0
     for start in range(0, len(grants), CHUNK):
         chunk = grants[start : start + CHUNK]
         staff_ids = [grant.staff_id for grant in chunk]
         latest = await latest_enrolments(course.id, staff_ids)
         fresh = [
-            Enrolment(
-                staff_id=grant.staff_id,
-                course_id=course.id,
-                version_id=course.current_version_id,  # type: ignore[attr-defined]
-                enrolled_at=at,
+            next_enrolment(
+                course,
+                grant.staff_id,
+                latest.get(grant.staff_id),
                 source=EnrolmentSource.ASSIGNED,
                 due_date=grant.due_date,
+                at=at,
             )
             for grant in chunk
-            if can_enrol(course, latest.get(grant.staff_id))
+            if can_enrol(
+                course,
+                latest.get(grant.staff_id),
+                renewal=grant.renews_certificate is not None,
+            )
         ]
-        # A learner enrolling themselves at this very moment keeps their row: (staff, version).
+        # A learner enrolling themselves at this very moment keeps their row:
+        # (staff, course, cycle) is unique.
         await Enrolment.bulk_create(fresh, ignore_conflicts=True)
         latest = await latest_enrolments(course.id, staff_ids)
         for grant in chunk:

@@ -114,7 +114,11 @@ class MediaFile(Model):
 
 
 class Enrolment(Model):
-    """A learner on one version of a course: the version they started is the one they keep."""
+    """A learner's n-th time through a course, on the version they started: they keep it.
+
+    The cycle counts a learner's enrolments in one course: a new edition or a recertification
+    of a completed course starts the next cycle, and two requests racing to start it make one.
+    """
 
     id = fields.IntField(primary_key=True)
     staff: fields.ForeignKeyRelation = fields.ForeignKeyField(
@@ -135,10 +139,11 @@ class Enrolment(Model):
     lessons_completed_at = fields.DatetimeField(null=True)
     quiz_passed_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True, db_index=True)
+    cycle = fields.IntField(default=1)
 
     class Meta:
         table = "enrolment"
-        unique_together = (("staff", "version"),)
+        unique_together = (("staff", "course", "cycle"),)
         indexes = (("course_id", "completed_at"), ("enrolled_at",))
 
 

@@ -30,9 +30,10 @@ def _open_assigned(**dates):
 
 
 async def assignment_notices(today: date) -> list[Outgoing]:
-    """A notice for each course assigned lately and not done yet."""
+    """A notice for each course assigned lately and not done yet (a renewal has its own)."""
     recent = await Assignment.filter(
         assigned_at__gte=today - CATCH_UP,
+        renews_certificate=None,
         enrolment__completed_at=None,
         staff__is_active=True,
     ).prefetch_related("staff", "enrolment__course", "enrolment__version", "cohort")

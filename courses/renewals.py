@@ -1,4 +1,4 @@
-"""Recertification: a certificate near its expiry assigns its holder the course's new edition."""
+"""Recertification: a certificate near its expiry assigns its holder the course once more."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from courses.assignments import Grant, grant_course, latest_enrolments
-from courses.enrolment import can_enrol
+from courses.assignments import Grant, grant_course
 from courses.models import Assignment, Course
 from training.auth import now
 from training.models import Staff
@@ -47,8 +46,9 @@ async def expiring(since: date, until: date) -> list[Expiring]:
 
 async def assign_renewals(today: date, lead_days: int, at: datetime | None = None) -> int:
     """Each certificate expiring within `lead_days` (or expired as recently) is renewed once:
-    its holder gets the course's current edition, due by the expiry date. A holder who has
-    already passed the current edition waits for the next one."""
+    its holder takes the course's current edition again, as a new cycle even when the edition
+    has not changed, due by the expiry date. A holder already back on the course keeps it,
+    with the expiry as due date if that comes sooner."""
     at = at or now()
     found = await expiring(today - timedelta(days=lead_days), today + timedelta(days=lead_days))
     ids = [item.certificate_id for item in found]
@@ -69,7 +69,6 @@ async def assign_renewals(today: date, lead_days: int, at: datetime | None = Non
     made = 0
     for course in await Course.filter(id__in=list(by_course), current_version_id__isnull=False):
         items = by_course[course.id]
-        latest = await latest_enrolments(course.id, [item.staff_id for item in items])
         grants = [
             Grant(
                 item.staff_id,
@@ -77,8 +76,6 @@ async def assign_renewals(today: date, lead_days: int, at: datetime | None = Non
                 renews_certificate=item.certificate_id,
             )
             for item in items
-            if can_enrol(course, latest.get(item.staff_id))
-            or latest[item.staff_id].completed_at is None
         ]
         async with in_transaction():
             made += await grant_course(course, grants, at=at)

@@ -82,10 +82,13 @@ async def make_version(slug: str = "quiz-test", bank=BANK, **rules) -> CourseVer
 
 
 async def enrol(staff, version: CourseVersion) -> Enrolment:
+    """The learner's next cycle in the course, on this version."""
+    cycles = await Enrolment.filter(staff_id=staff.id, course_id=version.course_id).count()  # type: ignore[attr-defined]
     return await Enrolment.create(
         staff=staff,
         course_id=version.course_id,
         version=version,
+        cycle=cycles + 1,
         enrolled_at=now(),
         source=EnrolmentSource.SELF,
     )
