@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
@@ -22,9 +23,17 @@ class NotMigratedError(RuntimeError):
     pass
 
 
+def connection_config(database_url: str) -> dict:
+    """The URL as Tortoise's engine and credentials; SQLite gets its BEGIN IMMEDIATE engine."""
+    config = expand_db_url(database_url)
+    if config["engine"] == "tortoise.backends.sqlite":
+        config["engine"] = "training.sqlite"
+    return config
+
+
 def tortoise_config(database_url: str) -> dict:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             label: {
                 "models": [module],

@@ -1,0 +1,42 @@
+"""Tortoise's SQLite engine, with write transactions that take the write lock when they begin.
+
+Several processes may share one SQLite file (uvicorn workers, the CLI, the notifications job).
+Under a plain (deferred) BEGIN, a transaction that reads and then writes fails at once with
+"database is locked" when another process wrote in between; BEGIN IMMEDIATE makes it wait for
+the lock instead, up to the busy timeout.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tortoise.backends.sqlite.client import (
+    SqliteClient,
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+)
+from tortoise.exceptions import TransactionManagementError
+
+# How long a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_MS = 10_000
+
+
+class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+    async def begin(self) -> None:
+        try:
+            await self._connection.commit()
+            await self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise TransactionManagementError(exc) from exc
+
+
+class ImmediateSqliteClient(SqliteClient):
+    def __init__(self, file_path: str, **kwargs) -> None:
+        kwargs.setdefault("busy_timeout", BUSY_TIMEOUT_MS)
+        super().__init__(file_path, **kwargs)
+
+    def _in_transaction(self) -> SqliteTransactionContext:
+        return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+
+
+client_class = ImmediateSqliteClient
