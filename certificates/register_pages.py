@@ -22,7 +22,15 @@ from certificates.scope import MANAGERS, READERS, can_manage, can_read, reads_al
 from training.agencies import scope_agencies
 from training.auth import now
 from training.models import Role, Staff
-from training.pages import Page, client_ip, page_number, render, require_role, signed_in
+from training.pages import (
+    Page,
+    client_ip,
+    page_number,
+    problems_context,
+    render,
+    require_role,
+    signed_in,
+)
 from training.spreadsheets import FORMATS, table_file
 from training.tabular import Problem, TableError, read_table
 
@@ -150,8 +158,7 @@ class RegisterPages:
                 "fields": fields,
                 "schemes": self.service.SCHEMES,
                 "agencies": await scope_agencies(me).order_by("path"),
-                "problems": list(problems),
-                "errors": {problem.column for problem in problems},
+                **problems_context(problems),
                 "for_self": me.role == Role.LEARNER,
                 "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
             },

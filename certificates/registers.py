@@ -15,7 +15,7 @@ from training import audit
 from training.auth import now
 from training.i18n import N_
 from training.models import Agency, Staff
-from training.tabular import Problem
+from training.tabular import Problem, ProblemsError
 
 REVIEW_LABELS = {
     ReviewStatus.DECLARED: N_("Déclarée"),
@@ -27,10 +27,8 @@ MAX_TEXT = 128
 MAX_NOTE = 1000
 
 
-class RegisterError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
+class RegisterError(ProblemsError):
+    """A register entry, review or import refused."""
 
 
 def parse_date(text: str) -> date | None:

@@ -14,7 +14,7 @@ from courses.placeholders import deployment_names
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
 from training.models import Role, Staff
-from training.pages import Page, client_ip, page_number, render, require_role
+from training.pages import Page, client_ip, page_number, problems_context, render, require_role
 from training.spreadsheets import FORMATS, table_file
 from training.staff import ROLE_LABELS
 
@@ -55,8 +55,7 @@ async def _render_form(request, me, fields, problems=(), status=200) -> Response
         "courses/assignment_form.html",
         {
             "fields": fields,
-            "problems": list(problems),
-            "errors": {problem.column for problem in problems},
+            **problems_context(problems),
             "courses": await assignments.assignable_courses(),
             "agencies": await scope_agencies(me).order_by("path"),
             "whole_nation": manages_all(me),

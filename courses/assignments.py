@@ -25,7 +25,7 @@ from training.auth import now
 from training.events import NewAccount
 from training.i18n import N_, _
 from training.models import Agency, Role, Staff
-from training.tabular import Problem
+from training.tabular import Problem, ProblemsError
 
 CHUNK = 500
 MAX_DUE_DAYS = 3650
@@ -37,10 +37,8 @@ TARGET_LABELS = {
 }
 
 
-class AssignmentError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
+class AssignmentError(ProblemsError):
+    """An assignment rule refused."""
 
 
 @dataclass(frozen=True)

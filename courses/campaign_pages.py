@@ -14,7 +14,7 @@ from courses.campaigns import CampaignFields
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
 from training.models import Role
-from training.pages import Page, client_ip, page_number, render, require_role
+from training.pages import Page, client_ip, page_number, problems_context, render, require_role
 from training.staff import ROLE_LABELS
 
 READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
@@ -47,8 +47,7 @@ async def _render_form(request, me, fields, problems=(), status=200) -> Response
         "courses/campaign_form.html",
         {
             "fields": fields,
-            "problems": list(problems),
-            "errors": {problem.column for problem in problems},
+            **problems_context(problems),
             "courses": await assignable_courses(),
             "agencies": await scope_agencies(me).order_by("path"),
             "whole_nation": manages_all(me),

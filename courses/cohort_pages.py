@@ -15,7 +15,15 @@ from courses.models import Cohort, CohortSession
 from training.agencies import scope_agencies
 from training.auth import now
 from training.models import Role, Staff
-from training.pages import Page, client_ip, page_number, render, require_role, signed_in
+from training.pages import (
+    Page,
+    client_ip,
+    page_number,
+    problems_context,
+    render,
+    require_role,
+    signed_in,
+)
 
 MANAGERS = (Role.HR, Role.ADMIN)
 
@@ -49,8 +57,7 @@ async def _render_form(request, me, fields, problems=(), status=200) -> Response
         "courses/cohort_form.html",
         {
             "fields": fields,
-            "problems": list(problems),
-            "errors": {problem.column for problem in problems},
+            **problems_context(problems),
             "courses": await assignable_courses(),
             "agencies": await scope_agencies(me).order_by("path"),
             "t": await localiser(me),
@@ -105,8 +112,7 @@ async def _render_cohort(request, me, cohort, access, problems=(), fields=None, 
             "progress": (
                 await cohorts.cohort_progress(cohort) if access >= CohortAccess.TRAINER else []
             ),
-            "problems": list(problems),
-            "errors": {problem.column for problem in problems},
+            **problems_context(problems),
             "session_fields": fields or SessionFields(),
             "t": await localiser(me),
         },

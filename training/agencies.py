@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 from training import audit
 from training.i18n import N_, _
 from training.models import Agency, AgencyKind, Role, Staff
-from training.tabular import Problem, Row
+from training.tabular import Problem, ProblemsError, Row
 
 AGENCY_COLUMNS = ["code", "name_fr", "kind"]
 AGENCY_OPTIONAL = ["name_ar", "name_en", "parent_code", "declared_headcount"]
@@ -21,10 +21,8 @@ KIND_LABELS = {
 }
 
 
-class AgencyError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
+class AgencyError(ProblemsError):
+    """An agency form or import refused."""
 
 
 def manages_all(staff: Staff | None) -> bool:

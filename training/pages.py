@@ -64,6 +64,11 @@ def render(request: Request, name: str, context: dict | None = None, status: int
     return templates.TemplateResponse(request, name, context or {}, status_code=status)
 
 
+def problems_context(problems) -> dict:
+    """What a form's template needs to list refused input and mark the fields at fault."""
+    return {"problems": list(problems), "errors": {problem.column for problem in problems}}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 401:

@@ -12,7 +12,15 @@ from training import agencies, audit, auth, importing, staff
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
 from training.i18n import LANGUAGE_COOKIE, gettext
 from training.models import LANGUAGES, Agency, Role
-from training.pages import Page, client_ip, page_number, render, require_role, signed_in
+from training.pages import (
+    Page,
+    client_ip,
+    page_number,
+    problems_context,
+    render,
+    require_role,
+    signed_in,
+)
 from training.staff import LANGUAGE_LABELS, ROLE_LABELS, StaffError, StaffFields
 from training.tabular import Problem, TableError, read_table
 
@@ -242,9 +250,8 @@ async def _render_agency_form(request, fields, agency, problems=(), status=200) 
         {
             "fields": fields,
             "agency": agency,
-            "problems": list(problems),
+            **problems_context(problems),
             "kinds": KIND_LABELS,
-            "errors": {p.column for p in problems},
             "parents": await Agency.all().order_by("path"),
         },
         status=status,
@@ -356,8 +363,7 @@ async def _render_staff_form(request, me, fields, person, problems=(), status=20
         {
             "fields": fields,
             "person": person,
-            "problems": list(problems),
-            "errors": {p.column for p in problems},
+            **problems_context(problems),
             "agencies": await staff.agency_choices(me),
             "roles": {role: ROLE_LABELS[role] for role in staff.assignable_roles(me)},
             "languages": LANGUAGE_LABELS,

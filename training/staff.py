@@ -16,7 +16,7 @@ from training.agencies import in_scope, manages_all, scope_agencies
 from training.auth import close_all_sessions, now, token_hash
 from training.i18n import N_, _
 from training.models import LANGUAGES, Agency, PasswordToken, Role, Staff
-from training.tabular import Problem
+from training.tabular import Problem, ProblemsError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REGISTRATION = re.compile(r"^[A-Za-z0-9-]{1,32}$")
@@ -30,10 +30,8 @@ ROLE_LABELS = {
 LANGUAGE_LABELS = {"fr": "Français", "ar": "العربية", "en": "English"}
 
 
-class StaffError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
+class StaffError(ProblemsError):
+    """A staff account form refused."""
 
 
 @dataclass

@@ -40,6 +40,14 @@ class Problem:
         return _("fichier : %(message)s", **where)
 
 
+class ProblemsError(ValueError):
+    """Input refused, with every problem found: forms and imports show them all at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
