@@ -17,6 +17,7 @@ from certificates.registers import (
 from certificates.schemes import AGENCY_STANDARDS, OTHER, scheme_label
 from certificates.scope import agency_path_filter
 from training.agencies import in_scope
+from training.i18n import _
 from training.models import Agency, Role, Staff
 from training.tabular import Problem, Row
 
@@ -65,13 +66,17 @@ def _row_problems(values: dict[str, str], line: int) -> list[Problem]:
             Problem(
                 line,
                 "standard",
-                f"« {standard} » n'est pas une norme de la liste ({', '.join(AGENCY_STANDARDS)})",
+                _(
+                    "« %(value)s » n'est pas une norme de la liste (%(allowed)s)",
+                    value=standard,
+                    allowed=", ".join(AGENCY_STANDARDS),
+                ),
             )
         )
     elif standard == OTHER and not values["other_name"]:
-        problems.append(Problem(line, "other_name", "nommez la norme (norme other)"))
+        problems.append(Problem(line, "other_name", _("nommez la norme (norme other)")))
     elif standard != OTHER and values["other_name"]:
-        problems.append(Problem(line, "other_name", "à remplir seulement pour la norme other"))
+        problems.append(Problem(line, "other_name", _("à remplir seulement pour la norme other")))
     return problems
 
 
@@ -95,12 +100,16 @@ async def check_declarations(
         agency = agencies.get(code)
         if code and agency is None:
             row_problems.append(
-                Problem(line, "agency_code", f"aucune administration n'a le code {code}")
+                Problem(
+                    line, "agency_code", _("aucune administration n'a le code %(code)s", code=code)
+                )
             )
         elif agency is not None and not in_scope(actor, agency):
             row_problems.append(
                 Problem(
-                    line, "agency_code", f"l'administration {code} n'est pas dans votre périmètre"
+                    line,
+                    "agency_code",
+                    _("l'administration %(code)s n'est pas dans votre périmètre", code=code),
                 )
             )
         key_values = (code, values["standard"], values["other_name"], values["certificate_number"])
@@ -109,7 +118,10 @@ async def check_declarations(
                 Problem(
                     line,
                     "certificate_number",
-                    f"cette certification figure déjà ligne {first_line[key_values]}",
+                    _(
+                        "cette certification figure déjà ligne %(line)d",
+                        line=first_line[key_values],
+                    ),
                 )
             )
         first_line.setdefault(key_values, line)

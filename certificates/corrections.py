@@ -10,6 +10,7 @@ from certificates.models import Certificate
 from certificates.pdf import store_pdf
 from training import audit
 from training.auth import now
+from training.i18n import _
 from training.models import Staff
 
 MAX_REASON = 500
@@ -18,9 +19,9 @@ MAX_REASON = 500
 def checked_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
-        raise CertificateError("indiquez le motif")
+        raise CertificateError(_("indiquez le motif"))
     if len(reason) > MAX_REASON:
-        raise CertificateError(f"le motif tient en {MAX_REASON} caractères au plus")
+        raise CertificateError(_("le motif tient en %(n)d caractères au plus", n=MAX_REASON))
     return reason
 
 
@@ -33,7 +34,7 @@ async def revoke_certificate(
             id=certificate.id, revoked_at=None, superseded_at=None
         ).update(revoked_at=now(), revoked_reason=reason, revoked_by_id=actor.id)
         if not revoked:
-            raise CertificateError("ce certificat a déjà été révoqué ou remplacé")
+            raise CertificateError(_("ce certificat a déjà été révoqué ou remplacé"))
         await audit.record(
             "certificate.revoked",
             actor=actor,

@@ -16,6 +16,7 @@ from certificates.codes import display_code, normalise_code
 from certificates.issuer import ISSUER_NAME, Issuer
 from certificates.models import Certificate
 from certificates.status import CertificateStatus, status_of
+from training.i18n import _
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -128,43 +129,60 @@ async def check_credential(token: str, issuer: Issuer, at: datetime) -> Credenti
         )
     except jwt.InvalidSignatureError:
         result.checks.append(
-            Check("signature", False, "la signature ne correspond pas à la clé de la plateforme")
+            Check(
+                _("signature"), False, _("la signature ne correspond pas à la clé de la plateforme")
+            )
         )
         return result
     except jwt.InvalidTokenError as exc:
-        result.checks.append(Check("signature", False, f"ce n'est pas un VC-JWT lisible ({exc})"))
+        result.checks.append(
+            Check(
+                _("signature"), False, _("ce n'est pas un VC-JWT lisible (%(reason)s)", reason=exc)
+            )
+        )
         return result
-    result.checks.append(Check("signature", True, "signature Ed25519 valide"))
+    result.checks.append(Check(_("signature"), True, _("signature Ed25519 valide")))
 
     issuer_ok = claims["iss"] == issuer.id and claims.get("issuer", {}).get("id") == issuer.id
     result.checks.append(
-        Check("émetteur", issuer_ok, claims["iss"] if issuer_ok else f"inconnu : {claims['iss']}")
+        Check(
+            _("émetteur"),
+            issuer_ok,
+            claims["iss"] if issuer_ok else _("inconnu : %(issuer)s", issuer=claims["iss"]),
+        )
     )
 
     expires = datetime.fromtimestamp(claims["exp"], UTC)
     starts = datetime.fromtimestamp(claims["nbf"], UTC)
     if starts > at:
-        result.checks.append(Check("validité", False, f"pas encore valable (le {_date(starts)})"))
+        detail = _("pas encore valable (le %(date)s)", date=_date(starts))
     elif expires <= at:
-        result.checks.append(Check("validité", False, f"expiré le {_date(expires)}"))
+        detail = _("expiré le %(date)s", date=_date(expires))
     else:
-        result.checks.append(Check("validité", True, f"valable jusqu'au {_date(expires)}"))
+        detail = _("valable jusqu'au %(date)s", date=_date(expires))
+    result.checks.append(Check(_("validité"), starts <= at < expires, detail))
 
     code = normalise_code(str(claims["jti"]).rsplit("/verify/", 1)[-1])
     certificate = await Certificate.get_or_none(code=code)
     result.certificate = certificate
     if certificate is None:
         result.checks.append(
-            Check("statut", False, "aucun certificat de la plateforme n'a ce code")
+            Check(_("statut"), False, _("aucun certificat de la plateforme n'a ce code"))
         )
         return result
     status = status_of(certificate, at)
     if status == CertificateStatus.REVOKED:
-        detail = f"révoqué le {_date(certificate.revoked_at)} : {certificate.revoked_reason}"
+        detail = _(
+            "révoqué le %(date)s : %(reason)s",
+            date=_date(certificate.revoked_at),
+            reason=certificate.revoked_reason,
+        )
     elif status == CertificateStatus.SUPERSEDED:
-        detail = f"remplacé le {_date(certificate.superseded_at)} par un certificat corrigé"
+        detail = _(
+            "remplacé le %(date)s par un certificat corrigé", date=_date(certificate.superseded_at)
+        )
     else:
-        detail = f"non révoqué (code {display_code(certificate.code)})"
+        detail = _("non révoqué (code %(code)s)", code=display_code(certificate.code))
     passed = status not in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED)
-    result.checks.append(Check("statut", passed, detail))
+    result.checks.append(Check(_("statut"), passed, detail))
     return result

@@ -6,6 +6,7 @@ import hashlib
 
 from certificates.models import EvidenceFile
 from training.auth import now
+from training.i18n import _
 from training.models import Staff
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -29,16 +30,23 @@ def content_type_of(data: bytes) -> str | None:
 def checked_evidence(filename: str, data: bytes) -> str:
     """The content type of an acceptable evidence file; raises EvidenceError otherwise."""
     if not data:
-        raise EvidenceError(f"le fichier {filename} est vide")
+        raise EvidenceError(_("le fichier %(name)s est vide", name=filename))
     if len(data) > MAX_EVIDENCE_BYTES:
         raise EvidenceError(
-            f"le fichier {filename} dépasse {MAX_EVIDENCE_BYTES // (1024 * 1024)} Mo"
+            _(
+                "le fichier %(name)s dépasse %(mb)d Mo",
+                name=filename,
+                mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+            )
         )
     kind = content_type_of(data)
     if kind is None:
         raise EvidenceError(
-            f"le contenu de {filename} n'est ni un PDF, ni une image PNG ou JPEG "
-            "(le type est lu dans le fichier, pas dans son nom)"
+            _(
+                "le contenu de %(name)s n'est ni un PDF, ni une image PNG ou JPEG "
+                "(le type est lu dans le fichier, pas dans son nom)",
+                name=filename,
+            )
         )
     return kind
 

@@ -16,6 +16,7 @@ from courses.models import Enrolment
 from quizzes.models import QuizAttempt
 from training import audit
 from training.auth import now
+from training.i18n import gettext
 from training.models import Staff
 
 CODE_TRIES = 5
@@ -81,7 +82,9 @@ async def create_certificate(
                         id=supersedes.id, superseded_at=None, revoked_at=None
                     ).update(superseded_at=now())
                     if not claimed:
-                        raise CertificateError("ce certificat a déjà été révoqué ou remplacé")
+                        raise CertificateError(
+                            gettext("ce certificat a déjà été révoqué ou remplacé")
+                        )
                 certificate = await Certificate.create(code=code, **values)
                 await audit.record(
                     action, actor=actor, target=display_code(code), detail=detail, ip=ip

@@ -17,6 +17,7 @@ from certificates.registers import (
 from certificates.schemes import OTHER, PROFESSIONAL_SCHEMES, scheme_label
 from certificates.scope import agency_path_filter
 from training.agencies import in_scope
+from training.i18n import _
 from training.models import Agency, Role, Staff
 from training.tabular import Problem, Row
 
@@ -64,19 +65,24 @@ def _row_problems(values: dict[str, str], line: int) -> list[Problem]:
             Problem(
                 line,
                 "scheme",
-                f"« {scheme} » n'est pas un programme de la liste "
-                f"({', '.join(PROFESSIONAL_SCHEMES)})",
+                _(
+                    "« %(value)s » n'est pas un programme de la liste (%(allowed)s)",
+                    value=scheme,
+                    allowed=", ".join(PROFESSIONAL_SCHEMES),
+                ),
             )
         )
     elif scheme == OTHER and not values["other_name"]:
-        problems.append(Problem(line, "other_name", "nommez la certification (programme other)"))
+        problems.append(Problem(line, "other_name", _("nommez la certification (programme other)")))
     elif scheme != OTHER and values["other_name"]:
-        problems.append(Problem(line, "other_name", "à remplir seulement pour le programme other"))
+        problems.append(
+            Problem(line, "other_name", _("à remplir seulement pour le programme other"))
+        )
     if scheme in PROFESSIONAL_SCHEMES and not (
         values["issuer"] or PROFESSIONAL_SCHEMES[scheme].issuer
     ):
         problems.append(
-            Problem(line, "issuer", "indiquez l'organisme qui a délivré la certification")
+            Problem(line, "issuer", _("indiquez l'organisme qui a délivré la certification"))
         )
     return problems
 
@@ -98,7 +104,11 @@ async def check_declarations(
         holder = staff.get(number)
         if number and holder is None:
             row_problems.append(
-                Problem(line, "registration_number", f"aucun agent n'a le matricule {number}")
+                Problem(
+                    line,
+                    "registration_number",
+                    _("aucun agent n'a le matricule %(number)s", number=number),
+                )
             )
         elif holder is not None and actor is not None and actor.role == Role.LEARNER:
             if holder.id != actor.id:
@@ -106,7 +116,7 @@ async def check_declarations(
                     Problem(
                         line,
                         "registration_number",
-                        "vous ne pouvez déclarer que vos propres certifications",
+                        _("vous ne pouvez déclarer que vos propres certifications"),
                     )
                 )
         elif holder is not None and not in_scope(actor, holder.agency):
@@ -114,7 +124,7 @@ async def check_declarations(
                 Problem(
                     line,
                     "registration_number",
-                    f"l'agent {number} n'est pas dans votre périmètre",
+                    _("l'agent %(number)s n'est pas dans votre périmètre", number=number),
                 )
             )
         key_values = (number, values["scheme"], values["other_name"], values["credential_id"])
@@ -123,7 +133,10 @@ async def check_declarations(
                 Problem(
                     line,
                     "credential_id",
-                    f"cette certification figure déjà ligne {first_line[key_values]}",
+                    _(
+                        "cette certification figure déjà ligne %(line)d",
+                        line=first_line[key_values],
+                    ),
                 )
             )
         first_line.setdefault(key_values, line)

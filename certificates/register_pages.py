@@ -21,6 +21,7 @@ from certificates.registers import REVIEW_LABELS, RegisterError, review
 from certificates.scope import MANAGERS, READERS, can_manage, can_read, reads_all
 from training.agencies import scope_agencies
 from training.auth import now
+from training.i18n import gettext
 from training.models import Role, Staff
 from training.pages import (
     Page,
@@ -99,7 +100,7 @@ class RegisterPages:
         me = require_role(request, *READERS)
         file_format = request.query_params.get("format", "csv")
         if file_format not in FORMATS:
-            raise HTTPException(400, "Format inconnu : csv ou xlsx.")
+            raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
         _, query = await self._filtered(request, me)
         columns, rows = await self.service.export_rows(query)
         filename = f"registre-{self.name}-{now():%Y-%m-%d}.{file_format}"
@@ -192,7 +193,7 @@ class RegisterPages:
         _, upload = await uploaded(request, "file", MAX_TABLE_BYTES)
         try:
             if upload is None:
-                raise TableError("choisissez un fichier à importer")
+                raise TableError(gettext("choisissez un fichier à importer"))
             rows = read_table(
                 upload[0],
                 upload[1],

@@ -13,7 +13,7 @@ from certificates.evidence import EvidenceError, checked_evidence, store_evidenc
 from certificates.models import ReviewStatus
 from training import audit
 from training.auth import now
-from training.i18n import N_
+from training.i18n import N_, _
 from training.models import Agency, Staff
 from training.tabular import Problem, ProblemsError
 
@@ -53,15 +53,21 @@ def date_problems(
         text = values.get(column, "").strip()
         parsed[column] = parse_date(text) if text else None
         if not text and required:
-            problems.append(Problem(line, column, "date obligatoire (AAAA-MM-JJ ou JJ/MM/AAAA)"))
+            problems.append(Problem(line, column, _("date obligatoire (AAAA-MM-JJ ou JJ/MM/AAAA)")))
         elif text and parsed[column] is None:
             problems.append(
-                Problem(line, column, f"« {text} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
+                Problem(
+                    line,
+                    column,
+                    _("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)", value=text),
+                )
             )
     if parsed[start] and parsed[start] > now().date():
-        problems.append(Problem(line, start, "la date ne peut pas être dans le futur"))
+        problems.append(Problem(line, start, _("la date ne peut pas être dans le futur")))
     if parsed[start] and parsed[end] and parsed[end] <= parsed[start]:
-        problems.append(Problem(line, end, f"l'échéance doit suivre la date de {start}"))
+        problems.append(
+            Problem(line, end, _("l'échéance doit suivre la date de %(column)s", column=start))
+        )
     return problems
 
 
@@ -72,10 +78,10 @@ def text_problems(
     problems = []
     for column, value in values.items():
         if column in required and not value.strip():
-            problems.append(Problem(line, column, "valeur obligatoire"))
+            problems.append(Problem(line, column, _("valeur obligatoire")))
         elif len(value) > (MAX_NOTE if column in free_text else MAX_TEXT):
             limit = MAX_NOTE if column in free_text else MAX_TEXT
-            problems.append(Problem(line, column, f"{limit} caractères au plus"))
+            problems.append(Problem(line, column, _("%(n)d caractères au plus", n=limit)))
     return problems
 
 
@@ -111,15 +117,15 @@ async def review(
 ) -> None:
     """Verify or reject a declared record: never by the person who declared it."""
     if decision not in (ReviewStatus.VERIFIED, ReviewStatus.REJECTED):
-        raise RegisterError([Problem(0, "decision", "choisissez « vérifiée » ou « rejetée »")])
+        raise RegisterError([Problem(0, "decision", _("choisissez « vérifiée » ou « rejetée »"))])
     note = " ".join(note.split())
     if decision == ReviewStatus.REJECTED and not note:
-        raise RegisterError([Problem(0, "note", "indiquez le motif du rejet")])
+        raise RegisterError([Problem(0, "note", _("indiquez le motif du rejet"))])
     if len(note) > MAX_NOTE:
-        raise RegisterError([Problem(0, "note", f"{MAX_NOTE} caractères au plus")])
+        raise RegisterError([Problem(0, "note", _("%(n)d caractères au plus", n=MAX_NOTE))])
     if record.declared_by_id == actor.id:  # type: ignore[attr-defined]
         raise RegisterError(
-            [Problem(0, "decision", "une déclaration est vérifiée par une autre personne")]
+            [Problem(0, "decision", _("une déclaration est vérifiée par une autre personne"))]
         )
     async with in_transaction():
         await (

@@ -23,6 +23,7 @@ from certificates.status import STATUS_LABELS, CertificateStatus, status_of
 from certificates.throttling import count_lookup
 from certificates.verification import look_up_code
 from training.auth import now
+from training.i18n import _
 from training.models import Role, Staff
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
 
@@ -73,7 +74,10 @@ async def verify_credential(request: Request) -> Response:
     fields, upload = await uploaded(request, "credential", MAX_CREDENTIAL_BYTES)
     token = upload[1].decode("utf-8", "replace") if upload else fields.get("token", "")
     if not token.strip() or len(token) > MAX_CREDENTIAL_BYTES:
-        problem = "choisissez le fichier .jwt du certificat, tel que téléchargé (64 Ko au plus)"
+        problem = _(
+            "choisissez le fichier .jwt du certificat, tel que téléchargé (%(kb)d Ko au plus)",
+            kb=MAX_CREDENTIAL_BYTES // 1024,
+        )
         return render(request, "certificates/verify.html", {"upload_error": problem}, status=400)
     check = await check_credential(token, issuer.current(), now())
     response = render(

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from training.i18n import N_, _
+
 OTHER = "other"
 
 
 @dataclass(frozen=True)
 class Scheme:
-    label: str
+    label: str  # French ones are translated where shown
     issuer: str = ""  # the usual certifying body, proposed when a record names none
 
 
@@ -43,16 +45,16 @@ PROFESSIONAL_SCHEMES: dict[str, Scheme] = {
     "iso22301-lead-auditor": Scheme("ISO 22301 Lead Auditor"),
     "oscp": Scheme("OSCP — OffSec Certified Professional", "OffSec"),
     "oswe": Scheme("OSWE — OffSec Web Expert", "OffSec"),
-    OTHER: Scheme("Autre (préciser le nom)"),
+    OTHER: Scheme(N_("Autre (préciser le nom)")),
 }
 
 AGENCY_STANDARDS: dict[str, Scheme] = {
-    "iso27001": Scheme("ISO/IEC 27001 — management de la sécurité de l'information"),
-    "iso27701": Scheme("ISO/IEC 27701 — management de la protection de la vie privée"),
-    "iso22301": Scheme("ISO 22301 — management de la continuité d'activité"),
-    "iso20000-1": Scheme("ISO/IEC 20000-1 — management des services informatiques"),
-    "pci-dss": Scheme("PCI DSS — sécurité des données de cartes de paiement", "PCI SSC (QSA)"),
-    OTHER: Scheme("Autre norme (préciser le nom)"),
+    "iso27001": Scheme(N_("ISO/IEC 27001 — management de la sécurité de l'information")),
+    "iso27701": Scheme(N_("ISO/IEC 27701 — management de la protection de la vie privée")),
+    "iso22301": Scheme(N_("ISO 22301 — management de la continuité d'activité")),
+    "iso20000-1": Scheme(N_("ISO/IEC 20000-1 — management des services informatiques")),
+    "pci-dss": Scheme(N_("PCI DSS — sécurité des données de cartes de paiement"), "PCI SSC (QSA)"),
+    OTHER: Scheme(N_("Autre norme (préciser le nom)")),
 }
 
 
@@ -60,4 +62,4 @@ def scheme_label(schemes: dict[str, Scheme], key: str, other_name: str) -> str:
     """What a record's scheme is called: the list's label, or the name given for "other"."""
     if key == OTHER:
         return other_name
-    return schemes[key].label if key in schemes else key
+    return _(schemes[key].label) if key in schemes else key

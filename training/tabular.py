@@ -100,12 +100,20 @@ def read_table(filename: str, data: bytes, required: list[str], optional: list[s
     header = [name.strip().lower() for name in raw[0]]
     missing = [name for name in required if name not in header]
     if missing:
-        raise TableError(f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}")
+        raise TableError(
+            _(
+                "colonne(s) obligatoire(s) absente(s) : %(columns)s",
+                columns=", ".join(missing),
+            )
+        )
     unknown = [name for name in header if name and name not in required + optional]
     if unknown:
         raise TableError(
-            f"colonne(s) inconnue(s) : {', '.join(unknown)} "
-            f"(colonnes attendues : {', '.join(required + optional)})"
+            _(
+                "colonne(s) inconnue(s) : %(columns)s (colonnes attendues : %(expected)s)",
+                columns=", ".join(unknown),
+                expected=", ".join(required + optional),
+            )
         )
     rows = []
     for number, cells in enumerate(raw[1:], start=2):

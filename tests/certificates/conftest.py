@@ -11,6 +11,14 @@ from courses.models import CourseVersion, Enrolment
 from quizzes.models import AttemptState, QuizAttempt
 from tests.quizzes.conftest import enrol, make_version
 from training.auth import now
+from training.i18n import translations
+
+
+def translated(language: str, message: str, /, **values) -> str:
+    """The catalogue's translation of a message, which must exist and differ from the French."""
+    text = translations(language).gettext(message)
+    assert text != message, f"no {language} translation for {message!r}"
+    return text % values if values else text
 
 
 async def complete(staff, version: CourseVersion, score: float = 92.5) -> Enrolment:

@@ -1,7 +1,9 @@
 """A learner's certificates: listed with their expiry, downloaded, and their own declarations."""
 
 from certificates.models import ProfessionalCertification, ReviewStatus
+from tests.certificates.conftest import translated
 from tests.conftest import shown
+from training.models import Staff
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -82,4 +84,18 @@ async def test_a_disguised_evidence_file_is_refused(client, world):
         "/registers/professional/new", fields, files={"evidence": ("big.png", too_big, "image/png")}
     )
     assert response.status_code == 400 and "dépasse 5 Mo" in shown(response)
+    assert not await ProfessionalCertification.exists()
+
+
+async def test_a_refused_evidence_file_is_explained_in_arabic(client, world):
+    await Staff.filter(id=world.learner_a.id).update(language="ar")
+    await client.login(world.learner_a.email)
+    fields = {"scheme": "cissp", "credential_id": "C-1", "obtained_on": "2024-05-02"}
+    response = await client.submit(
+        "/registers/professional/new", fields, files={"evidence": ("vide.pdf", b"", "x/y")}
+    )
+    assert response.status_code == 400
+    empty = translated("ar", "le fichier %(name)s est vide", name="vide.pdf")
+    field = translated("ar", "champ %(column)s : %(message)s", column="evidence", message=empty)
+    assert field in shown(response) and "est vide" not in shown(response)
     assert not await ProfessionalCertification.exists()

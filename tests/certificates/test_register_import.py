@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 from certificates import agency_certifications, professional
 from certificates.models import AgencyCertification, ProfessionalCertification, ReviewStatus
 from certificates.registers import RegisterError, review
+from tests.certificates.conftest import translated
 from tests.conftest import shown
+from training.models import Staff
 from training.tabular import TableError, read_table
 
 PRO_HEADER = "registration_number,scheme,credential_id,obtained_on,other_name,issuer,expires_on"
@@ -129,6 +131,64 @@ async def test_an_import_page_shows_problems_by_line_and_column(client, world):
     assert "ligne 2, colonne registration_number : l'agent L-B n'est pas dans votre périmètre" in (
         shown(response)
     )
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_a_refused_import_is_explained_in_the_readers_language(client, world, language):
+    await Staff.filter(id=world.hr_dir_a.id).update(language=language)
+    await client.login(world.hr_dir_a.email)
+    data = (
+        f"{PRO_HEADER}\nL-B,cissp,C-1,2024-01-10,,,\nL-A,oscp,C-2,2999-01-01,,,\n"
+        "L-A,cisp,C-3,10 janvier 2024,,,\n"
+    ).encode()
+    response = await client.submit(
+        "/registers/professional/import", files={"file": ("r.csv", data, "text/csv")}
+    )
+    assert response.status_code == 400
+    page = shown(response)
+    at = "ligne %(line)d, colonne %(column)s : %(message)s"
+    expected = [
+        (
+            2,
+            "registration_number",
+            "l'agent %(number)s n'est pas dans votre périmètre",
+            {"number": "L-B"},
+        ),
+        (3, "obtained_on", "la date ne peut pas être dans le futur", {}),
+        (
+            4,
+            "scheme",
+            "« %(value)s » n'est pas un programme de la liste (%(allowed)s)",
+            {"value": "cisp", "allowed": ", ".join(professional.SCHEMES)},
+        ),
+        (
+            4,
+            "obtained_on",
+            "« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)",
+            {"value": "10 janvier 2024"},
+        ),
+    ]
+    for line, column, message, values in expected:
+        explained = translated(language, message, **values)
+        assert translated(language, at, line=line, column=column, message=explained) in page
+    assert "n'est pas dans votre périmètre" not in page and "n'est pas une date" not in page
+    unknown = await client.submit(
+        "/registers/professional/import",
+        files={"file": ("r.csv", PRO_HEADER.encode() + b",colour\n", "text/csv")},
+    )
+    accepted = (
+        professional.REQUIRED_COLUMNS
+        + professional.OPTIONAL_COLUMNS
+        + professional.EXPORT_ONLY_COLUMNS
+    )
+    refusal = translated(
+        language,
+        "colonne(s) inconnue(s) : %(columns)s (colonnes attendues : %(expected)s)",
+        columns="colour",
+        expected=", ".join(accepted),
+    )
+    assert unknown.status_code == 400 and refusal in shown(unknown)
+    assert not await ProfessionalCertification.exists()
 
 
 async def test_reimporting_is_idempotent_and_a_change_needs_verifying_again(world):

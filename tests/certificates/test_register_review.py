@@ -1,8 +1,11 @@
 """Declared -> verified or rejected, by someone in scope other than the declarer, audited."""
 
+import pytest
+
 from certificates.models import AgencyCertification, ProfessionalCertification, ReviewStatus
+from tests.certificates.conftest import translated
 from tests.conftest import shown
-from training.models import AuditEvent
+from training.models import AuditEvent, Staff
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DECLARATION = {
@@ -48,6 +51,25 @@ async def test_a_rejection_needs_a_reason(client, world):
     assert done.status_code == 303
     await record.refresh_from_db()
     assert record.status == ReviewStatus.REJECTED and record.review_note == "Justificatif illisible"
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_a_refused_review_is_explained_in_the_readers_language(client, world, language):
+    record = await _declared_by(client, world.learner_a)
+    await Staff.filter(id=world.hr_min1.id).update(language=language)
+    await client.login(world.hr_min1.email)
+    url = f"/registers/professional/{record.id}/review"
+    field = "champ %(column)s : %(message)s"
+    for form, column, message in (
+        ({"decision": "rejected", "note": ""}, "note", "indiquez le motif du rejet"),
+        ({"decision": "maybe"}, "decision", "choisissez « vérifiée » ou « rejetée »"),
+    ):
+        refused = await client.submit(url, form)
+        assert refused.status_code == 400
+        explained = translated(language, message)
+        assert translated(language, field, column=column, message=explained) in shown(refused)
+        assert message not in shown(refused)
+    assert (await ProfessionalCertification.get(id=record.id)).status == ReviewStatus.DECLARED
 
 
 async def test_nobody_verifies_what_they_declared(client, world):
