@@ -71,18 +71,26 @@ async def _count_failure(keys: list[str], at: datetime) -> None:
             )
 
 
+def _max_length(field: str) -> int:
+    return Staff._meta.fields_map[field].max_length  # type: ignore[attr-defined]
+
+
 async def find_by_identifier(identifier: str) -> Staff | None:
+    """The account with this email or registration number: a value too long for the column
+    cannot be one (and would not even reach the database)."""
     identifier = identifier.strip()
-    if not identifier:
+    if not identifier or len(identifier) > _max_length("email"):
         return None
-    return await Staff.get_or_none(
-        Q(email=identifier.lower()) | Q(registration_number=identifier)
-    ).prefetch_related("agency")
+    match = Q(email=identifier.lower())
+    if len(identifier) <= _max_length("registration_number"):
+        match |= Q(registration_number=identifier)
+    return await Staff.get_or_none(match).prefetch_related("agency")
 
 
 async def log_in(identifier: str, password: str, *, ip: str, session_hours: int) -> LoginResult:
     """Check the credentials, count failures, and open a session on success."""
     at = now()
+    identifier = identifier.strip()[: _max_length("email") + 1]
     keys = _throttle_keys(identifier, ip)
     retry_after = await _blocked_for(keys, at)
     if retry_after:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from tests.conftest import PASSWORD, csrf_from
 from training.auth import SESSION_COOKIE, now
-from training.models import AuditEvent, Session
+from training.models import AuditEvent, Session, Staff
 
 
 async def test_login_with_email_then_logout(client, world):
@@ -26,6 +26,20 @@ async def test_login_with_registration_number(client, world):
     response = await client.login("L-A")
     assert response.status_code == 303
     assert (await client.get("/account")).status_code == 200
+
+
+async def test_an_email_longer_than_a_registration_number_logs_in(client, world):
+    long_email = "prenom.nom-compose.direction-budget@finances.example.org"
+    await Staff.filter(id=world.learner_a.id).update(email=long_email)
+    response = await client.login(long_email.upper())
+    assert response.status_code == 303
+    assert (await client.get("/account")).status_code == 200
+
+
+async def test_an_identifier_too_long_for_any_account_is_simply_refused(client, world):
+    response = await client.login("x" * 5000)
+    assert response.status_code == 400
+    assert "Identifiant ou mot de passe incorrect." in response.text
 
 
 async def test_wrong_password_is_refused_without_saying_which_part(client, world):
