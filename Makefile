@@ -56,9 +56,12 @@ PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri fonts-ebgaram
 pdf:
 	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }
 
+# With AMANE_TEST_POSTGRES_URL (a server and a role allowed to create databases, e.g. from
+# bench/pgcluster.sh), the suite runs a second time on PostgreSQL.
 test: $(STAMP) browser pdf translations fonts i18n-check
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	AMANE_TEST_DATABASE=sqlite $(BIN)/pytest
+	if [ -n "$$AMANE_TEST_POSTGRES_URL" ]; then AMANE_TEST_DATABASE=postgres $(BIN)/pytest; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

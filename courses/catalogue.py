@@ -116,7 +116,12 @@ async def catalogue_for(staff_id: int, title_of: Callable[[dict[str, str]], str]
 
 async def learning_of(staff_id: int) -> tuple[list[CourseCard], list[CourseCard]]:
     """The learner's courses in progress, and every course they completed, latest first."""
-    enrolments = await Enrolment.filter(staff_id=staff_id).prefetch_related("course", "version")
+    # Enrolment order breaks ties (no due date): PostgreSQL keeps no order of its own.
+    enrolments = (
+        await Enrolment.filter(staff_id=staff_id)
+        .order_by("id")
+        .prefetch_related("course", "version")
+    )
     cards = [CourseCard(e.course, e.version, e) for e in enrolments]
     totals = await lesson_counts(list({card.version.id for card in cards}))
     reads = await read_counts([card.enrolment.id for card in cards])

@@ -1,19 +1,17 @@
-"""Fixtures: a migrated SQLite file per test, the app with its lifespan, a client, users."""
+"""Fixtures: a migrated database per test, the app with its lifespan, a client, users."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
-import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
 from server import Settings, create_app
-from training import database
+from tests.databases import PostgresDatabases, SqliteDatabases, databases
 from training.agencies import AgencyFields, save_agency
 from training.i18n import compile_catalogs
 from training.models import Agency, Role, Staff
@@ -30,19 +28,34 @@ def compiled_translations() -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory) -> Path:
-    """The migrations applied once; each test gets a copy of the file."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    asyncio.run(database.migrate(f"sqlite://{path}"))
-    return path
+def migrated_db(tmp_path_factory) -> Iterator[SqliteDatabases | PostgresDatabases]:
+    """The migrations applied once; each test gets a copy of the result."""
+    template = databases(tmp_path_factory.mktemp("template"))
+    template.migrate()
+    yield template
+    template.close()
 
 
 @pytest.fixture
-def settings(tmp_path, migrated_db) -> Settings:
-    db = tmp_path / "amane.sqlite3"
-    shutil.copy(migrated_db, db)
+def database_url(tmp_path, migrated_db) -> Iterator[str]:
+    """This test's own migrated database."""
+    url = migrated_db.copy(tmp_path)
+    yield url
+    migrated_db.drop(url)
+
+
+@pytest.fixture
+def empty_database_url(tmp_path, migrated_db) -> Iterator[str]:
+    """A database without any migration applied."""
+    url = migrated_db.empty(tmp_path)
+    yield url
+    migrated_db.drop(url)
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
     return Settings(
-        database_url=f"sqlite://{db}",
+        database_url=database_url,
         secret_key=SECRET,
         data_dir=tmp_path,
         password_hashing="fast",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
@@ -58,7 +57,7 @@ async def _run(database_url: str, prepare: Callable[[], Awaitable[None]]) -> Non
 
 @contextmanager
 def serve(
-    tmp_path: Path, migrated_db: Path, prepare: Callable[[], Awaitable[None]]
+    tmp_path: Path, database_url: str, prepare: Callable[[], Awaitable[None]]
 ) -> Iterator[str]:
     """The app on a free port, its data written by `prepare` first; yields the base URL."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -66,10 +65,8 @@ def serve(
     sock.bind(("127.0.0.1", 0))
     sock.listen()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    database_file = tmp_path / "browser.sqlite3"
-    shutil.copy(migrated_db, database_file)
     settings = Settings(
-        database_url=f"sqlite://{database_file}",
+        database_url=database_url,
         secret_key=SECRET,
         data_dir=tmp_path,
         password_hashing="fast",

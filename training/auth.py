@@ -59,7 +59,8 @@ async def _count_failure(keys: list[str], at: datetime) -> None:
     for key in keys:
         row, _ = await LoginThrottle.get_or_create(key=key, defaults={"last_failure_at": at})
         await LoginThrottle.filter(id=row.id).update(failures=F("failures") + 1, last_failure_at=at)
-        failures = row.failures + 1
+        # Read back: failures counted meanwhile by other workers weigh in too.
+        failures = await LoginThrottle.get(id=row.id).values_list("failures", flat=True)
         free = THROTTLE_FREE_FAILURES[key.split(":", 1)[0]]
         if failures >= free:
             delay = min(
@@ -139,7 +140,8 @@ async def staff_for_token(token: str, idle_minutes: int) -> Staff | None:
     """The active staff member behind a live session token, else None (and the session ends)."""
     if not token:
         return None
-    session = await Session.get_or_none(token_hash=token_hash(token)).prefetch_related(
+    # One joined query: this runs before every request.
+    session = await Session.get_or_none(token_hash=token_hash(token)).select_related(
         "staff__agency"
     )
     if session is None:

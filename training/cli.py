@@ -96,6 +96,21 @@ async def cmd_demo_seed(args, settings) -> None:
         print(f"  {email:28} {label}")
 
 
+async def cmd_demo_generate(args, settings) -> None:
+    # The generator lives with the benchmarks (bench/), outside the domain packages.
+    from bench.generate import GenerateError, options_from, run_command
+
+    try:
+        options = options_from(args)
+        await open_database(settings)
+        try:
+            print(await run_command(options))
+        finally:
+            await Tortoise.close_connections()
+    except GenerateError as exc:
+        raise CommandError(str(exc)) from None
+
+
 async def cmd_notifications_send(args, settings) -> None:
     await open_database(settings)
     try:
@@ -140,6 +155,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo_commands.add_parser(
         "seed", help="create demo agencies and logins (first run only)"
     ).set_defaults(run=cmd_demo_seed)
+    demo_generate = demo_commands.add_parser(
+        "generate", help="generate a national-scale data set (agencies, staff, years of learning)"
+    )
+    from bench.generate import add_arguments as add_generate_arguments
+
+    add_generate_arguments(demo_generate)
+    demo_generate.set_defaults(run=cmd_demo_generate)
 
     notifications_parser = commands.add_parser("notifications", help="emails")
     notification_commands = notifications_parser.add_subparsers(required=True, metavar="COMMAND")

@@ -37,8 +37,8 @@ async def _prepare() -> None:
 
 
 @pytest.fixture
-def live_server(tmp_path, migrated_db):
-    with serve(tmp_path, migrated_db, _prepare) as url:
+def live_server(tmp_path, database_url):
+    with serve(tmp_path, database_url, _prepare) as url:
         yield url
 
 

@@ -126,7 +126,12 @@ async def test_amane_certificates_verify_checks_a_file(
         await revoke_certificate(certificate, actor=world.admin, reason="Fraude")
     credential = tmp_path / "certificat.jwt"
     credential.write_text(sign_credential(certificate, issuer.current()))
-    env = {**os.environ, "AMANE_DATA_DIR": str(settings.data_dir), "AMANE_SECRET_KEY": SECRET}
+    env = {
+        **os.environ,
+        "AMANE_DATA_DIR": str(settings.data_dir),
+        "AMANE_DATABASE_URL": settings.database_url,
+        "AMANE_SECRET_KEY": SECRET,
+    }
     result = subprocess.run(
         [
             sys.executable,

@@ -33,9 +33,9 @@ async def _prepare(pack_root) -> None:
 
 
 @pytest.fixture
-def arabic_site(tmp_path, migrated_db):
+def arabic_site(tmp_path, database_url):
     write_pack(tmp_path / "packs")
-    with serve(tmp_path, migrated_db, lambda: _prepare(tmp_path / "packs")) as url:
+    with serve(tmp_path, database_url, lambda: _prepare(tmp_path / "packs")) as url:
         yield url
 
 

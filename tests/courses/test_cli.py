@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import server
@@ -11,12 +9,10 @@ from tests.courses.packbuilder import edit, write_pack
 
 
 @pytest.fixture
-def amane(tmp_path, migrated_db, monkeypatch, capsys):
+def amane(tmp_path, database_url, monkeypatch, capsys):
     """Runs the command line in-process on a migrated database; returns (exit code, out, err)."""
-    database = tmp_path / "cli.sqlite3"
-    shutil.copy(migrated_db, database)
     monkeypatch.setenv("AMANE_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("AMANE_DATABASE_URL", f"sqlite://{database}")
+    monkeypatch.setenv("AMANE_DATABASE_URL", database_url)
     monkeypatch.setenv("AMANE_SECRET_KEY", "cli-test")
 
     def run(*args: str) -> tuple[int, str, str]:

@@ -12,8 +12,12 @@ from server import Settings, create_app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def amane(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def amane(tmp_path: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess:
+    """The command as an operator runs it; without `database_url`, on the default database."""
     env = {**os.environ, "AMANE_DATA_DIR": str(tmp_path), "AMANE_SECRET_KEY": "cli-test"}
+    env.pop("AMANE_DATABASE_URL", None)
+    if database_url:
+        env["AMANE_DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-c", "import server; server.main()", *args],
         cwd=ROOT,
@@ -24,9 +28,9 @@ def amane(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-async def test_unmigrated_database_is_refused_with_what_to_run(tmp_path):
+async def test_unmigrated_database_is_refused_with_what_to_run(tmp_path, empty_database_url):
     settings = Settings(
-        database_url=f"sqlite://{tmp_path / 'new.sqlite3'}",
+        database_url=empty_database_url,
         secret_key="x",
         data_dir=tmp_path,
         password_hashing="fast",
@@ -37,20 +41,23 @@ async def test_unmigrated_database_is_refused_with_what_to_run(tmp_path):
             pass
 
 
-def test_operator_flow(tmp_path):
-    refused = amane(tmp_path, "demo", "seed")
+def test_operator_flow(tmp_path, empty_database_url):
+    def amane_cli(*args: str) -> subprocess.CompletedProcess:
+        return amane(tmp_path, *args, database_url=empty_database_url)
+
+    refused = amane_cli("demo", "seed")
     assert refused.returncode == 1 and "run `amane migrate`" in refused.stderr
 
-    assert "Applied" in amane(tmp_path, "migrate").stdout
-    assert "up to date" in amane(tmp_path, "migrate").stdout
+    assert "Applied" in amane_cli("migrate").stdout
+    assert "up to date" in amane_cli("migrate").stdout
 
-    seeded = amane(tmp_path, "demo", "seed")
+    seeded = amane_cli("demo", "seed")
     assert seeded.returncode == 0 and "admin@amane.test" in seeded.stdout
-    assert "already present" in amane(tmp_path, "demo", "seed").stdout
+    assert "already present" in amane_cli("demo", "seed").stdout
 
     tree = tmp_path / "tree.csv"
     tree.write_text("code;name_fr;kind;parent_code\nMEF-DI;Direction des Impôts;directorate;MEF\n")
-    imported = amane(tmp_path, "agencies", "import", str(tree))
+    imported = amane_cli("agencies", "import", str(tree))
     assert imported.returncode == 0, imported.stderr
     assert "1 created, 0 updated, 0 unchanged" in imported.stdout
 
@@ -59,23 +66,21 @@ def test_operator_flow(tmp_path):
         "registration_number,full_name,email,agency_code,job_title,language\n"
         "DI-1,Mehdi Fassi,mehdi.fassi@example.org,MEF-DI,Inspecteur,fr\n"
     )
-    first = amane(tmp_path, "staff", "import", str(staff))
+    first = amane_cli("staff", "import", str(staff))
     assert first.returncode == 0, first.stderr
     assert "1 created" in first.stdout and "/password/set/" in first.stdout
-    assert (
-        "0 created, 0 updated, 1 unchanged" in amane(tmp_path, "staff", "import", str(staff)).stdout
-    )
+    assert "0 created, 0 updated, 1 unchanged" in amane_cli("staff", "import", str(staff)).stdout
 
     staff.write_text(
         "registration_number,full_name,email,agency_code,job_title,language\n"
         "DI-2,Sans Adresse,,MEF-DI,,fr\n"
     )
-    bad = amane(tmp_path, "staff", "import", str(staff))
+    bad = amane_cli("staff", "import", str(staff))
     assert bad.returncode == 1
     assert "rejected, nothing was written" in bad.stderr
     assert "ligne 2, colonne email" in bad.stderr
 
-    missing = amane(tmp_path, "staff", "import", str(tmp_path / "nope.csv"))
+    missing = amane_cli("staff", "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
 
 

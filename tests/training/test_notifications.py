@@ -222,9 +222,10 @@ async def test_the_in_process_scheduler_runs_the_job_and_stops_with_the_app():
     assert not ran.is_set()
 
 
-def test_the_command_keeps_messages_without_an_smtp_host(tmp_path):
+def test_the_command_keeps_messages_without_an_smtp_host(tmp_path, empty_database_url):
     env = {key: value for key, value in os.environ.items() if not key.startswith("AMANE_SMTP")} | {
         "AMANE_DATA_DIR": str(tmp_path),
+        "AMANE_DATABASE_URL": empty_database_url,
         "AMANE_SECRET_KEY": "cli-test",
     }
 
