@@ -23,6 +23,7 @@ from bench.registers import AGENCY_COLUMNS, PROFESSIONAL_COLUMNS, Registers
 from certificates.models import Certificate
 from courses.models import Audience, Course, Lesson
 from quizzes.rules import QuizRules
+from quizzes.tallies import rebuild_tallies
 from training.models import Role, Staff
 
 # One argon2 hash for every generated account: hashing each password would take hours.
@@ -181,6 +182,7 @@ class Generator:
         await self._learning(staff, courses, officers)
         await self._registers(agencies, staff, officers)
         await self.writer.finish(TABLES)
+        await rebuild_tallies()  # the statistics' counters, as grading would have kept them
         return self.counts
 
     async def _agencies(self, agencies: list[PlannedAgency]) -> None:

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from courses.cohorts import quiz_opens_on
 from courses.completion import record_quiz_passed
 from courses.models import Enrolment
+from quizzes import tallies
 from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
 from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
@@ -164,12 +165,14 @@ async def save_answers(
             raise QuizError(400, _("Réponse inconnue pour la question %(n)d.", n=position))
         if bank[answer.question_id]["kind"] != "multiple" and len(set(choice_ids)) > 1:
             raise QuizError(400, _("La question %(n)d n'admet qu'une réponse.", n=position))
-    async with in_transaction():
-        for position, choice_ids in picks.items():
-            ordered = [cid for cid in answers[position].choice_ids if cid in set(choice_ids)]
-            await QuizAnswer.filter(attempt_id=attempt.id, position=position).update(
-                picked=ordered, saved_at=at
-            )
+    changed = []
+    for position, choice_ids in picks.items():
+        answer = answers[position]
+        answer.picked = [cid for cid in answer.choice_ids if cid in set(choice_ids)]
+        answer.saved_at = at
+        changed.append(answer)
+    if changed:  # one statement: all the picks or none
+        await QuizAnswer.bulk_update(changed, fields=["picked", "saved_at"])
 
 
 async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) -> QuizAttempt:
@@ -192,11 +195,19 @@ async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) ->
                     AnswerPick(answer=answer, question_id=answer.question_id, choice_index=index)
                     for index in sorted(picked)
                 ]
-                await QuizAnswer.filter(id=answer.id).update(score=answer.score)
+            if answers:  # every score in one statement
+                await QuizAnswer.bulk_update(answers, fields=["score"])
             await AnswerPick.bulk_create(picks)
             score = percentage(scores)
             passed = score >= rules.pass_mark
             await QuizAttempt.filter(id=attempt.id).update(score=score, passed=passed)
+            await tallies.count_graded(
+                attempt.version_id,  # type: ignore[attr-defined]
+                score,
+                passed,
+                answers,
+                [(pick.question_id, pick.choice_index) for pick in picks],
+            )
     if claimed and passed:
         await record_quiz_passed(attempt.enrolment_id)  # type: ignore[attr-defined]
     await attempt.refresh_from_db()

@@ -75,3 +75,55 @@ class AnswerPick(Model):
     class Meta:
         table = "answer_pick"
         indexes = (("question_id", "choice_index"),)
+
+
+class ScoreTally(Model):
+    """Graded attempts of a version per score, counted at grading: statistics read counters."""
+
+    id = fields.IntField(primary_key=True)
+    version: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "courses.CourseVersion", related_name=False, on_delete=fields.CASCADE
+    )
+    score_centi = fields.IntField()  # the attempt's score in hundredths of a percent
+    attempts = fields.IntField(default=0)
+    passed = fields.IntField(default=0)
+
+    class Meta:
+        table = "quiz_score_tally"
+        unique_together = (("version", "score_centi"),)
+
+
+class QuestionTally(Model):
+    """Per question and attempt score: times drawn and summed score, for the discrimination index.
+
+    Counted at grading, so statistics never read every answer of a large course.
+    """
+
+    id = fields.IntField(primary_key=True)
+    version: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "courses.CourseVersion", related_name=False, on_delete=fields.CASCADE
+    )
+    question_id = fields.CharField(max_length=64)
+    score_centi = fields.IntField()
+    drawn = fields.IntField(default=0)
+    score_sum = fields.FloatField(default=0)
+
+    class Meta:
+        table = "quiz_question_tally"
+        unique_together = (("version", "question_id", "score_centi"),)
+
+
+class ChoiceTally(Model):
+    """How often each choice of a question was picked in graded attempts."""
+
+    id = fields.IntField(primary_key=True)
+    version: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "courses.CourseVersion", related_name=False, on_delete=fields.CASCADE
+    )
+    question_id = fields.CharField(max_length=64)
+    choice_index = fields.IntField()
+    picks = fields.IntField(default=0)
+
+    class Meta:
+        table = "quiz_choice_tally"
+        unique_together = (("version", "question_id", "choice_index"),)

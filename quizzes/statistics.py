@@ -1,13 +1,11 @@
-"""Quiz statistics per course version, computed by aggregate queries so they scale."""
+"""Quiz statistics per course version, read from counters kept at grading so they scale."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tortoise.expressions import Q
-from tortoise.functions import Avg, Count
-
-from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
+from quizzes.models import ChoiceTally, QuestionTally, ScoreTally
 
 # Upper and lower groups of the classic discrimination index: 27% of attempts each.
 GROUP_SHARE = 0.27
@@ -34,77 +32,53 @@ class VersionStats:
         return self.passed / self.attempts if self.attempts else None
 
 
-async def _score_cut(version_id: int, total: int, best: bool) -> float | None:
-    """The score of the attempt at the edge of the upper (or lower) 27%."""
-    size = max(1, int(total * GROUP_SHARE))
-    order = "-score" if best else "score"
-    row = (
-        await QuizAttempt.filter(version_id=version_id, state=AttemptState.GRADED)
-        .order_by(order, "id")
-        .offset(size - 1)
-        .limit(1)
-        .values_list("score", flat=True)
-    )
-    return row[0] if row else None
+def _cut(histogram: list[tuple[int, int]], size: int) -> int:
+    """The score (in hundredths) of the `size`-th attempt walking the histogram in its order."""
+    seen = 0
+    for centi, attempts in histogram:
+        seen += attempts
+        if seen >= size:
+            return centi
+    return histogram[-1][0]
 
 
-async def _group_rates(version_id: int, **score_filter) -> dict[str, float]:
-    rows = (
-        await QuizAnswer.filter(
-            attempt__version_id=version_id,
-            attempt__state=AttemptState.GRADED,
-            **{f"attempt__score__{op}": value for op, value in score_filter.items()},
-        )
-        .group_by("question_id")
-        .annotate(rate=Avg("score"))
-        .values("question_id", "rate")
-    )
-    return {row["question_id"]: row["rate"] for row in rows}
+def _group_rates(rows: list[QuestionTally], keep) -> dict[str, float]:
+    """Mean score per question over the attempts whose score `keep` accepts."""
+    drawn: dict[str, int] = defaultdict(int)
+    points: dict[str, float] = defaultdict(float)
+    for row in rows:
+        if keep(row.score_centi):
+            drawn[row.question_id] += row.drawn
+            points[row.question_id] += row.score_sum
+    return {question: points[question] / drawn[question] for question in drawn}
 
 
 async def version_statistics(version_id: int) -> VersionStats:
-    graded = QuizAttempt.filter(version_id=version_id, state=AttemptState.GRADED)
-    totals = (
-        await graded.annotate(
-            n=Count("id"), average=Avg("score"), wins=Count("id", _filter=Q(passed=True))
-        )
-        .first()
-        .values("n", "average", "wins")
-    )
-    total = totals["n"] if totals else 0
-    question_rows = (
-        await QuizAnswer.filter(attempt__version_id=version_id, attempt__state=AttemptState.GRADED)
-        .group_by("question_id")
-        .annotate(drawn=Count("id"), rate=Avg("score"))
-        .order_by("question_id")
-        .values("question_id", "drawn", "rate")
-    )
-    pick_rows = (
-        await AnswerPick.filter(answer__attempt__version_id=version_id)
-        .group_by("question_id", "choice_index")
-        .annotate(n=Count("id"))
-        .values("question_id", "choice_index", "n")
-    )
-    upper = lower = {}
+    """Read from the grading counters (quizzes/tallies.py): a few thousand rows at most."""
+    scores = await ScoreTally.filter(version_id=version_id).order_by("score_centi")
+    rows = await QuestionTally.filter(version_id=version_id).order_by("question_id")
+    choices = await ChoiceTally.filter(version_id=version_id)
+    total = sum(row.attempts for row in scores)
+    questions: dict[str, QuestionStats] = {}
+    for question_id, rate in _group_rates(rows, lambda centi: True).items():
+        drawn = sum(row.drawn for row in rows if row.question_id == question_id)
+        questions[question_id] = QuestionStats(question_id, drawn, rate)
+    for choice in choices:
+        questions[choice.question_id].picks[choice.choice_index] = choice.picks
     if total >= 2:
-        high_cut = await _score_cut(version_id, total, best=True)
-        low_cut = await _score_cut(version_id, total, best=False)
-        upper = await _group_rates(version_id, gte=high_cut)
-        lower = await _group_rates(version_id, lte=low_cut)
-    questions = {
-        row["question_id"]: QuestionStats(row["question_id"], row["drawn"], row["rate"] or 0.0)
-        for row in question_rows
-    }
-    for row in pick_rows:
-        questions[row["question_id"]].picks[row["choice_index"]] = row["n"]
-    for question_id, stats in questions.items():
-        if question_id in upper and question_id in lower:
-            stats.discrimination = round(upper[question_id] - lower[question_id], 2)
+        size = max(1, int(total * GROUP_SHARE))
+        histogram = [(row.score_centi, row.attempts) for row in scores]
+        high_cut = _cut(list(reversed(histogram)), size)
+        low_cut = _cut(histogram, size)
+        upper = _group_rates(rows, lambda centi: centi >= high_cut)
+        lower = _group_rates(rows, lambda centi: centi <= low_cut)
+        for question_id, stats in questions.items():
+            if question_id in upper and question_id in lower:
+                stats.discrimination = round(upper[question_id] - lower[question_id], 2)
+    points = sum(row.score_centi * row.attempts for row in scores)
     return VersionStats(
         attempts=total,
-        passed=int(totals["wins"] or 0) if totals else 0,
-        average_score=round(totals["average"], 2)
-        if totals and totals["average"] is not None
-        else None,
+        passed=sum(row.passed for row in scores),
+        average_score=round(points / total / 100, 2) if total else None,
         questions=list(questions.values()),
     )

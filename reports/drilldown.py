@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports import sql
 from reports.figures import FIGURES, count, parameters
 from reports.membership import sync_memberships
 from reports.periods import Period
+from training import sql
 from training.i18n import N_
 from training.pages import Page
 

@@ -21,12 +21,12 @@ import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reports import dashboard, drilldown, figures, gci, sql
+from reports import dashboard, drilldown, figures, gci
 from reports.access import Scope
 from reports.models import EvidenceSnapshot
 from reports.periods import Period
 from reports.thresholds import stored_thresholds
-from training import audit
+from training import audit, sql
 from training.auth import now
 from training.i18n import _, gettext
 from training.models import Staff

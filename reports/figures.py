@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from reports import sql
 from reports.periods import Period
+from training import sql
 from training.i18n import N_
 
 # A membership row `m` in scope, held at the moment given by `{at}`.

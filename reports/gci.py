@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reports import figures, sql
+from reports import figures
 from reports.periods import Period
 from reports.thresholds import Thresholds, stored_thresholds
+from training import sql
 from training.i18n import N_, _
 
 # Indicators per pillar: legal, technical, organisational, capacity building, cooperation.

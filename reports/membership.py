@@ -13,20 +13,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reports import sql
+from training import sql
 from training.auth import now
 
 _SCOPE = "AND s.id IN ({ids})"
 
 # Open memberships whose person left or moved since: closed at deactivation, or now.
+# EXISTS on the person's key: one lookup per open row (an IN list here scanned all staff per row).
 _CLOSE = """
 UPDATE staff_membership SET ended_at = COALESCE(
     (SELECT s.deactivated_at FROM staff s
      WHERE s.id = staff_membership.staff_id AND s.is_active = :false),
     :now)
-WHERE ended_at IS NULL AND staff_id IN (
-    SELECT s.id FROM staff s
-    WHERE (s.is_active = :false OR s.agency_id <> staff_membership.agency_id) {scope})
+WHERE ended_at IS NULL AND EXISTS (
+    SELECT 1 FROM staff s
+    WHERE s.id = staff_membership.staff_id
+      AND (s.is_active = :false OR s.agency_id <> staff_membership.agency_id) {scope})
 """
 
 # People never seen get their whole known stay; active people without an open row, a new one.

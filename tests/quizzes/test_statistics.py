@@ -1,10 +1,13 @@
 """Per-version and per-question statistics on a known set of attempts."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from quizzes import attempts as service
+from quizzes.models import ChoiceTally, QuestionTally, ScoreTally
 from quizzes.rules import QuizRules
 from quizzes.statistics import version_statistics
+from quizzes.tallies import rebuild_tallies
 from tests.conftest import add_staff, shown
 from tests.quizzes.conftest import enrol, make_version, question
 from tests.quizzes.helpers import right_picks
@@ -39,6 +42,41 @@ async def test_statistics_of_known_attempts(world):
     # Upper group: the best attempt; lower group: the worst one.
     assert by_id["q0"].discrimination == 1.0
     assert by_id["q4"].discrimination == 0.0  # the worst got it right, the best too
+
+
+async def tallies_of(version_id: int) -> list[tuple]:
+    return [
+        *await ScoreTally.filter(version_id=version_id)
+        .order_by("score_centi")
+        .values_list("score_centi", "attempts", "passed"),
+        *await QuestionTally.filter(version_id=version_id)
+        .order_by("question_id", "score_centi")
+        .values_list("question_id", "score_centi", "drawn", "score_sum"),
+        *await ChoiceTally.filter(version_id=version_id)
+        .order_by("question_id", "choice_index")
+        .values_list("question_id", "choice_index", "picks"),
+    ]
+
+
+async def test_counters_kept_at_grading_match_a_recount_from_the_answers(world):
+    version = await make_version(
+        "tally", bank=BANK, topic_quotas={"alpha": 5}, questions_per_attempt=5
+    )
+    rules = QuizRules.of(version)
+    started = []
+    for name, wrong in WRONG.items():
+        learner = await add_staff(f"T-{name}", world.dir_a)
+        attempt = await service.start_attempt(await enrol(learner, version), rules, T0)
+        attempt = await service.attempt_of(learner.id, attempt.id)
+        await service.save_answers(attempt, rules, await right_picks(attempt, wrong_ids=wrong), T0)
+        started.append(attempt)
+    # Graded at the same moment, and one of them submitted twice: each counts once.
+    await asyncio.gather(*(service.grade_attempt(a, rules, T0) for a in [*started, started[0]]))
+    kept = await tallies_of(version.id)
+    counted = await ScoreTally.filter(version_id=version.id).values_list("attempts", flat=True)
+    assert sum(counted) == 4
+    await rebuild_tallies()
+    assert await tallies_of(version.id) == kept
 
 
 async def test_statistics_page(client, world):
