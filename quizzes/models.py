@@ -36,7 +36,8 @@ class QuizAttempt(Model):
     class Meta:
         table = "quiz_attempt"
         unique_together = (("enrolment", "number"),)
-        indexes = (("version_id", "state"), ("submitted_at",))
+        # Reports look a person's attempts up from their membership: by person, then date.
+        indexes = (("version_id", "state"), ("submitted_at",), ("staff_id", "submitted_at"))
 
 
 class QuizAnswer(Model):
