@@ -104,12 +104,16 @@ async def build_dashboard(
     dashboard = Dashboard(
         path, period, totals, outcome(totals, exact, minimum), await declared_headcount(agency)
     )
-    for child in await children_of(agency):
-        dashboard.children.append(Row(child, await figures.count_all(child.path, period, SUMMARY)))
-    dashboard.courses = await course_rows(path, period)
-    dashboard.months = [
-        (month, await figures.count("completed", path, month)) for month in period.months()
+    children = await children_of(agency)
+    per_key = {
+        key: await figures.count_by_subtree(key, [c.path for c in children], path, period)
+        for key in SUMMARY
+    }
+    dashboard.children = [
+        Row(child, {key: per_key[key][n] for key in SUMMARY}) for n, child in enumerate(children)
     ]
+    dashboard.courses = await course_rows(path, period)
+    dashboard.months = await figures.count_by_month("completed", path, period)
     dashboard.trend = [
         (earlier, await figures.count_all(path, earlier, TREND))
         for earlier in period.previous(TREND_PERIODS)

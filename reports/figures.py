@@ -204,6 +204,52 @@ async def count_all(path: str, period: Period, keys=tuple(FIGURES)) -> dict[str,
     return {key: await count(key, path, period) for key in keys}
 
 
+def _ranges(name: str, bounds: list[tuple[object, object]]) -> tuple[str, dict]:
+    """A small table `name(n, lo, hi)` of numbered ranges, as a WITH clause and its values."""
+    rows = ", ".join(f"({n}, :{name}_lo_{n}, :{name}_hi_{n})" for n in range(len(bounds)))
+    values = {}
+    for n, (lo, hi) in enumerate(bounds):
+        values[f"{name}_lo_{n}"], values[f"{name}_hi_{n}"] = lo, hi
+    return f"WITH {name}(n, lo, hi) AS (VALUES {rows}) ", values
+
+
+async def count_by_subtree(key: str, paths: list[str], path: str, period: Period) -> list[int]:
+    """One figure for each of several subtrees of `path` (its sub-agencies), in one query: the
+    people of each subtree are found by its range of paths, then counted as `count` does."""
+    if not paths:
+        return []
+    figure = FIGURES[key]
+    ranges, values = _ranges("subtree", [(p, p[:-1] + "0") for p in paths])
+    result = await sql.rows(
+        f"{ranges}SELECT subtree.n AS n, COUNT(DISTINCT {figure.unit}) AS total "
+        f"FROM subtree CROSS JOIN {figure.source.removeprefix('FROM ')} "
+        "AND m.agency_path >= subtree.lo AND m.agency_path < subtree.hi GROUP BY subtree.n",
+        parameters(path, period) | values,
+    )
+    counted = {row["n"]: row["total"] for row in result}
+    return [counted.get(n, 0) for n in range(len(paths))]
+
+
+async def count_by_month(key: str, path: str, period: Period) -> list[tuple[Period, int]]:
+    """A flow figure for each month of the period, in one query (the figure's own dates keep
+    it within the period, so each record falls in the first month that ends after it)."""
+    months = period.months()
+    if not months:
+        return []
+    figure = FIGURES[key]
+    month_of = " ".join(
+        f"WHEN {figure.date} < :month_end_{n} THEN {n}" for n in range(len(months))
+    )
+    values = {f"month_end_{n}": month.stop_at for n, month in enumerate(months)}
+    result = await sql.rows(
+        f"SELECT CASE {month_of} END AS n, COUNT(DISTINCT {figure.unit}) AS total "
+        f"{figure.source} GROUP BY 1",  # by position: the CASE's parameters are numbered anew
+        parameters(path, period) | values,
+    )
+    counted = {row["n"]: row["total"] for row in result}
+    return [(month, counted.get(n, 0)) for n, month in enumerate(months)]
+
+
 def by_course_keys() -> list[str]:
     """Figures that belong to a course, broken down per course on the dashboard."""
     return [key for key, figure in FIGURES.items() if "JOIN course k" in figure.source]

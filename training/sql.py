@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from tortoise.connection import get_connection
 
-_NAME = re.compile(r"(?<!:):([a-z_]+)")
+_NAME = re.compile(r"(?<!:):([a-z_][a-z_0-9]*)")
 
 
 def positional(sql: str, params: dict, dialect: str) -> tuple[str, list]:
