@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.figures import FIGURES, count, parameters
+from reports.figures import FIGURES, count, rows_in_scope
 from reports.membership import sync_memberships
 from reports.periods import Period
 from training import sql
@@ -54,7 +54,7 @@ async def list_rows(
 ) -> list[dict]:
     order = f"{SORTS.get(sort, 'full_name')} {'DESC' if descending else 'ASC'}, unit"
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
-    return await sql.rows(f"{_query(key)} ORDER BY {order}{page}", parameters(path, period))
+    return await rows_in_scope(f"{_query(key)} ORDER BY {order}{page}", path, period)
 
 
 @dataclass(frozen=True)

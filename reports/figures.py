@@ -11,10 +11,8 @@ from training.i18n import N_
 
 # A membership row `m` in scope, held at the moment given by `{at}`. The scope is a range of
 # materialised paths, which an index serves (a LIKE pattern is not, on SQLite).
-MEMBER = (
-    "m.agency_path >= :path_from AND m.agency_path < :path_to AND m.started_at < {at} "
-    "AND (m.ended_at IS NULL OR m.ended_at >= {at})"
-)
+IN_SCOPE = "m.agency_path >= :path_from AND m.agency_path < :path_to AND "
+MEMBER = IN_SCOPE + "m.started_at < {at} AND (m.ended_at IS NULL OR m.ended_at >= {at})"
 # Figures start from the people in scope and look up each one's records by person: a scope is
 # often small beside the nation's records of a period. SQLite keeps a CROSS JOIN's order.
 PEOPLE = "FROM staff_membership m CROSS JOIN"
@@ -31,12 +29,39 @@ EXPIRY_WINDOW_DAYS = 60
 class Figure:
     key: str
     label: str
-    # FROM … WHERE … joining a membership `m`; counted by `unit`, listed one row per unit.
-    source: str
-    unit: str  # "s.id" counts people; a record id counts records
+    records: str  # the tables counted (after FROM); "" counts the memberships themselves
+    condition: str  # which records count, tied to the person in scope `m`
+    member_at: str  # when the person must be in scope: ":as_of", or the record's own date
+    unit: str  # "m.staff_id" counts people; a record id counts records
     date: str  # the date shown in the list
     detail: str  # what the list shows beside the person (a course, a scheme)
     people: bool = True
+    few_records: bool = False  # read the records first: there are fewer of them than people
+
+    @property
+    def source(self) -> str:
+        """FROM … WHERE …: the people in scope joined to their records, one row per record."""
+        if not self.records:
+            return f"FROM staff_membership m WHERE {_member(self.member_at)}"
+        member = _member(self.member_at)
+        if self.few_records:
+            tables = f"FROM {self.records} CROSS JOIN staff_membership m"
+        else:
+            tables = f"{PEOPLE} {self.records}"
+        return f"{tables} WHERE {self.condition} AND {member}"
+
+    @property
+    def one_row_per_person(self) -> bool:
+        """People counted at one moment: each has a single membership then, so counting the
+        memberships that have a record needs no DISTINCT over every record."""
+        return self.unit == "m.staff_id" and self.member_at == ":as_of"
+
+    def people_having_records(self, extra: str = "") -> str:
+        """WHERE … for memberships in scope at the as-of date with a record that counts."""
+        where = _member(":as_of")
+        if self.records:
+            where += f" AND EXISTS (SELECT 1 FROM {self.records} WHERE {self.condition}{extra})"
+        return where
 
 
 def _member(at: str) -> str:
@@ -47,19 +72,14 @@ FIGURES = {
     figure.key: figure
     for figure in [
         Figure(
-            "headcount",
-            N_("Effectif actif"),
-            f"FROM staff_membership m WHERE {_member(':as_of')}",
-            "m.staff_id",
-            "m.started_at",
-            "''",
+            "headcount", N_("Effectif actif"), "", "", ":as_of", "m.staff_id", "m.started_at", "''"
         ),
         Figure(
             "enrolled",
             N_("Inscrits"),
-            f"{PEOPLE} enrolment e JOIN course k ON k.id = e.course_id "
-            "WHERE e.staff_id = m.staff_id AND e.enrolled_at >= :start AND e.enrolled_at < :stop "
-            f"AND {_member('e.enrolled_at')}",
+            "enrolment e JOIN course k ON k.id = e.course_id",
+            "e.staff_id = m.staff_id AND e.enrolled_at >= :start AND e.enrolled_at < :stop",
+            "e.enrolled_at",
             "m.staff_id",
             "e.enrolled_at",
             "k.slug",
@@ -67,10 +87,10 @@ FIGURES = {
         Figure(
             "in_progress",
             N_("En cours"),
-            f"{PEOPLE} enrolment e JOIN course k ON k.id = e.course_id "
-            "WHERE e.staff_id = m.staff_id AND e.enrolled_at < :as_of "
-            "AND (e.completed_at IS NULL OR e.completed_at >= :as_of) "
-            f"AND {_member(':as_of')}",
+            "enrolment e JOIN course k ON k.id = e.course_id",
+            "e.staff_id = m.staff_id AND e.enrolled_at < :as_of "
+            "AND (e.completed_at IS NULL OR e.completed_at >= :as_of)",
+            ":as_of",
             "m.staff_id",
             "e.enrolled_at",
             "k.slug",
@@ -78,9 +98,9 @@ FIGURES = {
         Figure(
             "completed",
             N_("Ont terminé"),
-            f"{PEOPLE} enrolment e JOIN course k ON k.id = e.course_id "
-            "WHERE e.staff_id = m.staff_id AND e.completed_at >= :start AND e.completed_at < :stop "
-            f"AND {_member('e.completed_at')}",
+            "enrolment e JOIN course k ON k.id = e.course_id",
+            "e.staff_id = m.staff_id AND e.completed_at >= :start AND e.completed_at < :stop",
+            "e.completed_at",
             "m.staff_id",
             "e.completed_at",
             "k.slug",
@@ -88,9 +108,9 @@ FIGURES = {
         Figure(
             "trained",
             N_("Formés parmi l'effectif actif"),
-            f"{PEOPLE} enrolment e JOIN course k ON k.id = e.course_id "
-            "WHERE e.staff_id = m.staff_id AND e.completed_at >= :start AND e.completed_at < :stop "
-            f"AND {_member(':as_of')}",
+            "enrolment e JOIN course k ON k.id = e.course_id",
+            "e.staff_id = m.staff_id AND e.completed_at >= :start AND e.completed_at < :stop",
+            ":as_of",
             "m.staff_id",
             "e.completed_at",
             "k.slug",
@@ -98,8 +118,9 @@ FIGURES = {
         Figure(
             "certified",
             N_("Titulaires d'un certificat valide"),
-            f"{PEOPLE} certificate c JOIN course k ON k.id = c.course_id "
-            f"WHERE c.staff_id = m.staff_id AND {VALID_CERTIFICATE} AND {_member(':as_of')}",
+            "certificate c JOIN course k ON k.id = c.course_id",
+            f"c.staff_id = m.staff_id AND {VALID_CERTIFICATE}",
+            ":as_of",
             "m.staff_id",
             "c.expires_at",
             "k.slug",
@@ -107,10 +128,10 @@ FIGURES = {
         Figure(
             "overdue",
             N_("Formations en retard"),
-            f"{PEOPLE} enrolment e JOIN course k ON k.id = e.course_id "
-            "WHERE e.staff_id = m.staff_id AND e.due_date < :as_of_day "
-            "AND (e.completed_at IS NULL OR e.completed_at >= :as_of) "
-            f"AND {_member(':as_of')}",
+            "enrolment e JOIN course k ON k.id = e.course_id",
+            "e.staff_id = m.staff_id AND e.due_date < :as_of_day "
+            "AND (e.completed_at IS NULL OR e.completed_at >= :as_of)",
+            ":as_of",
             "e.id",
             "e.due_date",
             "k.slug",
@@ -119,9 +140,9 @@ FIGURES = {
         Figure(
             "expiring",
             N_("Certificats expirant bientôt"),
-            f"{PEOPLE} certificate c JOIN course k ON k.id = c.course_id "
-            f"WHERE c.staff_id = m.staff_id AND {VALID_CERTIFICATE} AND c.expires_at < :soon "
-            f"AND {_member(':as_of')}",
+            "certificate c JOIN course k ON k.id = c.course_id",
+            f"c.staff_id = m.staff_id AND {VALID_CERTIFICATE} AND c.expires_at < :soon",
+            ":as_of",
             "c.id",
             "c.expires_at",
             "k.slug",
@@ -130,23 +151,24 @@ FIGURES = {
         Figure(
             "professional",
             N_("Certifications professionnelles vérifiées"),
-            f"{PEOPLE} professional_certification p "
-            "WHERE p.staff_id = m.staff_id AND p.status = 'verified' AND p.reviewed_at < :as_of "
+            "professional_certification p",
+            "p.staff_id = m.staff_id AND p.status = 'verified' AND p.reviewed_at < :as_of "
             "AND p.obtained_on <= :as_of_day "
-            "AND (p.expires_on IS NULL OR p.expires_on >= :as_of_day) "
-            f"AND {_member(':as_of')}",
+            "AND (p.expires_on IS NULL OR p.expires_on >= :as_of_day)",
+            ":as_of",
             "p.id",
             "p.obtained_on",
             "p.scheme",
             people=False,
+            few_records=True,
         ),
         Figure(
             "attempted",
             N_("Ont passé un quiz"),
-            f"{PEOPLE} quiz_attempt q JOIN enrolment qe ON qe.id = q.enrolment_id "
-            "JOIN course k ON k.id = qe.course_id "
-            "WHERE q.staff_id = m.staff_id AND q.submitted_at >= :start AND q.submitted_at < :stop "
-            f"AND {_member('q.submitted_at')}",
+            "quiz_attempt q JOIN enrolment qe ON qe.id = q.enrolment_id "
+            "JOIN course k ON k.id = qe.course_id",
+            "q.staff_id = m.staff_id AND q.submitted_at >= :start AND q.submitted_at < :stop",
+            "q.submitted_at",
             "m.staff_id",
             "q.submitted_at",
             "k.slug",
@@ -154,11 +176,11 @@ FIGURES = {
         Figure(
             "passed",
             N_("Ont réussi un quiz"),
-            f"{PEOPLE} quiz_attempt q JOIN enrolment qe ON qe.id = q.enrolment_id "
-            "JOIN course k ON k.id = qe.course_id "
-            "WHERE q.staff_id = m.staff_id AND q.passed = :true "
-            "AND q.submitted_at >= :start AND q.submitted_at < :stop "
-            f"AND {_member('q.submitted_at')}",
+            "quiz_attempt q JOIN enrolment qe ON qe.id = q.enrolment_id "
+            "JOIN course k ON k.id = qe.course_id",
+            "q.staff_id = m.staff_id AND q.passed = :true "
+            "AND q.submitted_at >= :start AND q.submitted_at < :stop",
+            "q.submitted_at",
             "m.staff_id",
             "q.submitted_at",
             "k.slug",
@@ -172,6 +194,14 @@ OUTCOMES = ("attempted", "passed")
 def scope_prefix(path: str) -> str:
     """A subtree as a LIKE pattern on materialised paths; "/" is the whole nation."""
     return f"{path}%"
+
+
+async def rows_in_scope(query: str, path: str, period: Period, values: dict | None = None):
+    """Run a figure query for a subtree. The nation is every membership: its queries drop the
+    path range, so the database reads the table through rather than the whole path index."""
+    if path == "/":
+        query = query.replace(IN_SCOPE, "")
+    return await sql.rows(query, parameters(path, period) | (values or {}))
 
 
 def parameters(path: str, period: Period) -> dict:
@@ -191,13 +221,16 @@ def parameters(path: str, period: Period) -> dict:
 
 async def count(key: str, path: str, period: Period, course_id: int | None = None) -> int:
     figure = FIGURES[key]
-    params = parameters(path, period)
-    where = ""
+    extra, values = "", {}
     if course_id is not None:
-        where, params["course_id"] = " AND k.id = :course_id", course_id
-    return await sql.scalar(
-        f"SELECT COUNT(DISTINCT {figure.unit}) AS n {figure.source}{where}", params
-    )
+        extra, values = " AND k.id = :course_id", {"course_id": course_id}
+    if figure.one_row_per_person:
+        where = figure.people_having_records(extra)
+        query = f"SELECT COUNT(*) AS n FROM staff_membership m WHERE {where}"
+    else:
+        query = f"SELECT COUNT(DISTINCT {figure.unit}) AS n {figure.source}{extra}"
+    result = await rows_in_scope(query, path, period, values)
+    return result[0]["n"] if result else 0
 
 
 async def count_all(path: str, period: Period, keys=tuple(FIGURES)) -> dict[str, int]:
@@ -220,11 +253,19 @@ async def count_by_subtree(key: str, paths: list[str], path: str, period: Period
         return []
     figure = FIGURES[key]
     ranges, values = _ranges("subtree", [(p, p[:-1] + "0") for p in paths])
-    result = await sql.rows(
-        f"{ranges}SELECT subtree.n AS n, COUNT(DISTINCT {figure.unit}) AS total "
-        f"FROM subtree CROSS JOIN {figure.source.removeprefix('FROM ')} "
-        "AND m.agency_path >= subtree.lo AND m.agency_path < subtree.hi GROUP BY subtree.n",
-        parameters(path, period) | values,
+    in_subtree = "m.agency_path >= subtree.lo AND m.agency_path < subtree.hi"
+    if figure.one_row_per_person:
+        counted_rows = "COUNT(*)"
+        rest = f"staff_membership m WHERE {figure.people_having_records()}"
+    else:
+        counted_rows = f"COUNT(DISTINCT {figure.unit})"
+        rest = figure.source.removeprefix("FROM ")
+    result = await rows_in_scope(
+        f"{ranges}SELECT subtree.n AS n, {counted_rows} AS total "
+        f"FROM subtree CROSS JOIN {rest} AND {in_subtree} GROUP BY subtree.n",
+        path,
+        period,
+        values,
     )
     counted = {row["n"]: row["total"] for row in result}
     return [counted.get(n, 0) for n in range(len(paths))]
@@ -241,10 +282,12 @@ async def count_by_month(key: str, path: str, period: Period) -> list[tuple[Peri
         f"WHEN {figure.date} < :month_end_{n} THEN {n}" for n in range(len(months))
     )
     values = {f"month_end_{n}": month.stop_at for n, month in enumerate(months)}
-    result = await sql.rows(
+    result = await rows_in_scope(
         f"SELECT CASE {month_of} END AS n, COUNT(DISTINCT {figure.unit}) AS total "
         f"{figure.source} GROUP BY 1",  # by position: the CASE's parameters are numbered anew
-        parameters(path, period) | values,
+        path,
+        period,
+        values,
     )
     counted = {row["n"]: row["total"] for row in result}
     return [(month, counted.get(n, 0)) for n, month in enumerate(months)]
@@ -252,14 +295,15 @@ async def count_by_month(key: str, path: str, period: Period) -> list[tuple[Peri
 
 def by_course_keys() -> list[str]:
     """Figures that belong to a course, broken down per course on the dashboard."""
-    return [key for key, figure in FIGURES.items() if "JOIN course k" in figure.source]
+    return [key for key, figure in FIGURES.items() if "JOIN course k" in figure.records]
 
 
 async def count_by_course(key: str, path: str, period: Period) -> dict[int, int]:
     figure = FIGURES[key]
-    result = await sql.rows(
+    result = await rows_in_scope(
         f"SELECT k.id AS course_id, COUNT(DISTINCT {figure.unit}) AS n "
         f"{figure.source} GROUP BY k.id",
-        parameters(path, period),
+        path,
+        period,
     )
     return {row["course_id"]: row["n"] for row in result}

@@ -153,9 +153,10 @@ async def capacity_building(
     trained = await figures.count("trained", path, period)
     coverage = trained / headcount if headcount else 0.0
     professional = figures.FIGURES["professional"]
-    professionals = await sql.scalar(
-        f"SELECT COUNT(DISTINCT m.staff_id) AS n {professional.source}", params
+    found = await figures.rows_in_scope(
+        f"SELECT COUNT(DISTINCT m.staff_id) AS n {professional.source}", path, period
     )
+    professionals = found[0]["n"]
     agencies = await sql.scalar(_AGENCIES, params)
     t = thresholds
     return [
