@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate seed browser pdf clean translations translations-update i18n-check fonts
+.PHONY: run test lint migrate seed browser pdf clean translations translations-update i18n-check fonts bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -62,6 +62,11 @@ test: $(STAMP) browser pdf translations fonts i18n-check
 	$(BIN)/ruff check .
 	AMANE_TEST_DATABASE=sqlite $(BIN)/pytest
 	if [ -n "$$AMANE_TEST_POSTGRES_URL" ]; then AMANE_TEST_DATABASE=postgres $(BIN)/pytest; fi
+
+# Benchmarks (never part of `make test`): SQLite and PostgreSQL, written to bench/RESULTS.md.
+# Options for bench/run.py through BENCH_ARGS, e.g. BENCH_ARGS="--backends sqlite --seconds 5".
+bench: $(STAMP) pdf translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -102,6 +102,8 @@ class Settings:
     renewal_days: int = 30
     # The notifications job inside the app every N minutes; 0: cron runs `amane notifications send`.
     notifications_every_minutes: int = 0
+    # Public certificate lookups allowed per client address and minute.
+    verify_lookups_per_minute: int = 30
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -132,6 +134,9 @@ class Settings:
             renewal_days=config("AMANE_RENEWAL_DAYS", cast=int, default=30),
             notifications_every_minutes=config(
                 "AMANE_NOTIFICATIONS_EVERY_MINUTES", cast=float, default=0
+            ),
+            verify_lookups_per_minute=config(
+                "AMANE_VERIFY_LOOKUPS_PER_MINUTE", cast=int, default=30
             ),
         )
 

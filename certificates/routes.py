@@ -37,7 +37,8 @@ PUBLIC_LOOKUP = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow
 
 async def _throttled(request: Request) -> Response | None:
     """A 429 page when this address looked up too much this minute, else None (and counted)."""
-    wait = await count_lookup(client_ip(request), now())
+    limit = request.app.state.settings.verify_lookups_per_minute
+    wait = await count_lookup(client_ip(request), now(), limit)
     if not wait:
         return None
     response = render(request, "certificates/verify.html", {"throttled": True}, status=429)

@@ -17,8 +17,8 @@ def _bump(address: str, window: datetime):
     return VerifyLookup.filter(address=address, window=window).update(count=F("count") + 1)
 
 
-async def count_lookup(address: str, at: datetime) -> int:
-    """Count one lookup; returns the seconds to wait when over the limit, else 0."""
+async def count_lookup(address: str, at: datetime, limit: int = LOOKUPS_PER_MINUTE) -> int:
+    """Count one lookup; returns the seconds to wait when over `limit` a minute, else 0."""
     address, window = address[:64], at.replace(second=0, microsecond=0)
     if not await _bump(address, window):
         try:
@@ -28,6 +28,6 @@ async def count_lookup(address: str, at: datetime) -> int:
         except IntegrityError:
             await _bump(address, window)  # another request opened the window first
     count = await VerifyLookup.get(address=address, window=window).values_list("count", flat=True)
-    if count > LOOKUPS_PER_MINUTE:
+    if count > limit:
         return 60 - at.second
     return 0

@@ -32,6 +32,7 @@ def _environment(html: bool) -> jinja2.Environment:
     """Two views of the same templates: the HTML part escaped, the subject and text not."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        auto_reload=False,  # templates ship with the code: no file check per email
         autoescape=html,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

@@ -1,5 +1,6 @@
 """The public verify page: valid, expired, revoked, replaced, unknown; throttled by address."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from certificates.codes import check_character
@@ -80,6 +81,13 @@ async def test_lookups_are_throttled_per_address(client, make_client, certificat
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) <= 60
     assert "Trop de vérifications" in shown(refused)
     assert (await _page(make_client("198.51.100.9"), certificate)).status_code == 200
+
+
+async def test_the_limit_is_a_setting(app, client, certificate):
+    app.state.settings = replace(app.state.settings, verify_lookups_per_minute=2)
+    assert (await _page(client, certificate)).status_code == 200
+    assert (await _page(client, certificate)).status_code == 200
+    assert (await _page(client, certificate)).status_code == 429
 
 
 async def test_statuses_speak_the_readers_language(client, world, certificate):

@@ -7,8 +7,11 @@ import asyncio
 import sqlite3
 
 import pytest
+from tortoise import Tortoise
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
+from training import database
 from training.models import Agency
 
 
@@ -38,3 +41,12 @@ async def test_a_transaction_that_has_only_read_already_holds_the_write_lock(app
         seen = await asyncio.to_thread(other_process_writes, sqlite_file)
     assert seen == "database is locked"
     assert await asyncio.to_thread(other_process_writes, sqlite_file) == "written"
+
+
+async def test_commits_skip_the_disk_sync_unless_the_url_asks_for_it(app, sqlite_file):
+    connection = get_connection("default")
+    assert (await connection.execute_query_dict("PRAGMA synchronous"))[0]["synchronous"] == 1
+    await Tortoise.close_connections()
+    await Tortoise.init(config=database.tortoise_config(f"sqlite://{sqlite_file}?synchronous=FULL"))
+    full = await get_connection("default").execute_query_dict("PRAGMA synchronous")
+    assert full[0]["synchronous"] == 2

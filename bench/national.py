@@ -1,0 +1,212 @@
+"""National-size figures on a copy of a data set (a SQLite data directory or a PostgreSQL
+database): the GCI capacity report, a big ministry's HR dashboard, the question statistics of the
+most attempted course, a 100,000-row staff import and a worker's memory afterwards.
+
+The source is never written: SQLite files are copied, PostgreSQL databases cloned (TEMPLATE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from bench import dataset, servers
+
+TARGETS_MS = {
+    "GCI capacity page": 1000,
+    "national figures API": 1000,
+    "HR dashboard, biggest ministry": 200,
+    "question statistics, most attempted course": 1000,
+}
+IMPORT_ROWS = 100_000
+IMPORT_TARGET_S = 20
+RSS_TARGET_MB = 200
+TIMED_RUNS = 3
+# A page still running after this long is reported as over it; its server is restarted, since
+# SQLite cannot stop a query the client gave up on.
+PAGE_TIMEOUT_S = 120
+
+
+def copy_sqlite(source: Path, work: Path) -> str | None:
+    """Copy the data directory (database, keys) into work; None when there is no data set."""
+    if not (source / "amane.sqlite3").is_file():
+        return None
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(source, work, ignore=shutil.ignore_patterns("*.csv"))
+    return f"sqlite://{work / 'amane.sqlite3'}"
+
+
+async def clone_postgres(url: str, name: str) -> str | None:
+    """A fresh database cloned from the one at url; None when it does not exist."""
+    import asyncpg
+
+    server, _, source = url.rpartition("/")
+    try:
+        connection = await asyncpg.connect(f"{server}/postgres")
+    except (OSError, asyncpg.PostgresError):
+        return None
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname=$1", source):
+            return None
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    finally:
+        await connection.close()
+    return f"{server}/{name}"
+
+
+async def _subjects() -> dict:
+    """Who reads what: the biggest ministry and its HR officer, an administrator, the course
+    with the most attempts; sessions opened as a login would."""
+    from tortoise.functions import Count
+
+    from courses.models import Course
+    from quizzes.models import QuizAttempt
+    from training.auth import open_session
+    from training.models import Agency, Role, Staff
+
+    sizes = {}
+    for ministry in await Agency.filter(kind="ministry"):
+        sizes[ministry] = await Staff.filter(agency__path__startswith=ministry.path).count()
+    ministry = max(sizes, key=sizes.get)
+    hr = await Staff.filter(role=Role.HR, agency_id=ministry.id, is_active=True).first()
+    if hr is None:
+        hr = await Staff.filter(agency_id=ministry.id, is_active=True).first()
+        await Staff.filter(id=hr.id).update(role=Role.HR)
+    admin = await Staff.filter(role=Role.ADMIN, is_active=True).first()
+    busiest = (
+        await QuizAttempt.annotate(n=Count("id"))
+        .group_by("version__course_id")
+        .order_by("-n")
+        .first()
+        .values("version__course_id", "n")
+    )
+    course = await Course.get(id=busiest["version__course_id"])
+    return {
+        "ministry": {"code": ministry.code, "staff": sizes[ministry]},
+        "course": {"slug": course.slug, "attempts": busiest["n"]},
+        "staff": await Staff.all().count(),
+        "attempts": await QuizAttempt.all().count(),
+        "hr": await open_session(hr, ip="127.0.0.1", hours=12),
+        "admin": await open_session(admin, ip="127.0.0.1", hours=12),
+        "agencies": [a.code for a in await Agency.filter(kind="ministry").limit(20)],
+    }
+
+
+async def subjects(database_url: str) -> dict:
+    from tortoise import Tortoise
+
+    from training import database
+
+    await Tortoise.init(config=database.tortoise_config(database_url))
+    try:
+        return await _subjects()
+    finally:
+        await Tortoise.close_connections()
+
+
+def _get_ms(client: httpx.Client, path: str, headers: dict) -> float | None:
+    """One request's time in ms; None when it took longer than PAGE_TIMEOUT_S."""
+    started = time.perf_counter()
+    try:
+        client.get(path, headers=headers, timeout=PAGE_TIMEOUT_S).raise_for_status()
+    except httpx.TimeoutException:
+        return None
+    return (time.perf_counter() - started) * 1000
+
+
+def time_page(port: int, path: str, session: str, target_ms: int) -> dict:
+    """Once cold, then TIMED_RUNS times warm unless the cold one is already far over target."""
+    headers = {"Cookie": f"amane_session={session}"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        cold = _get_ms(client, path, headers)
+        if cold is None:
+            return {"path": path, "median_ms": None, "runs": 1, "target_ms": target_ms}
+        if cold > 3 * target_ms:
+            return {"path": path, "median_ms": cold, "runs": 1, "target_ms": target_ms}
+        runs = [_get_ms(client, path, headers) for _ in range(TIMED_RUNS)]
+    return {"path": path, "median_ms": statistics.median(r for r in runs if r is not None),
+            "runs": 1 + len(runs), "target_ms": target_ms}
+
+
+def write_import_csv(path: Path, agencies: list[str]) -> None:
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["registration_number", "full_name", "email", "agency_code", "job_title",
+                      "language"])
+        for n in range(1, IMPORT_ROWS + 1):
+            out.writerow([f"IMP-{n:07d}", f"Nouvel Agent {n}", f"nouvel.agent{n}@import.test",
+                          agencies[n % len(agencies)], "Agent", "fr"])
+
+
+def time_import(env: dict[str, str], work: Path, agencies: list[str]) -> dict:
+    staff_csv = work / "import-100k.csv"
+    write_import_csv(staff_csv, agencies)
+    started = time.perf_counter()
+    subprocess.run([str(dataset.AMANE), "staff", "import", str(staff_csv)], env=env,
+                   cwd=dataset.ROOT, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return {"rows": IMPORT_ROWS, "seconds": time.perf_counter() - started,
+            "target_s": IMPORT_TARGET_S, "command": f"amane staff import {staff_csv.name}"}
+
+
+def measure(work: Path, database_url: str, port: int) -> dict:
+    env = dataset.environment(work, database_url)
+    os.environ.update(env)
+    found = asyncio.run(subjects(database_url))
+    pages = {
+        "GCI capacity page": ("/reports/gci", found["admin"]),
+        "national figures API": ("/api/v1/reports/national", found["admin"]),
+        "HR dashboard, biggest ministry": ("/reports", found["hr"]),
+        "question statistics, most attempted course": (
+            f"/courses/{found['course']['slug']}/quiz/statistics", found["admin"]),
+    }
+    log = work / "servers.log"
+    timings = {}
+    app = servers.start("server:create_app", port, env, log)
+    try:
+        for name, (path, session) in pages.items():
+            timings[name] = time_page(port, path, session, TARGETS_MS[name])
+            if timings[name]["median_ms"] is None:
+                servers.stop(app)
+                app = servers.start("server:create_app", port, env, log)
+        staff_import = time_import(env, work, found["agencies"])
+        rss = servers.resident_mb(app.pid)
+    finally:
+        servers.stop(app)
+    return {"size": {k: found[k] for k in ("staff", "attempts", "ministry", "course")},
+            "pages": timings, "import": staff_import,
+            "rss_mb": rss, "rss_target_mb": RSS_TARGET_MB}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/national"))
+    parser.add_argument("--database-url", default="",
+                        help="a PostgreSQL database to clone (default: the data dir's SQLite)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/amane-bench/national"))
+    parser.add_argument("--port", type=int, default=8120)
+    args = parser.parse_args()
+    if args.database_url.startswith("postgres"):
+        url = asyncio.run(clone_postgres(args.database_url, "amane_national_bench"))
+        args.work.mkdir(parents=True, exist_ok=True)
+    else:
+        url = copy_sqlite(args.data_dir, args.work)
+    if url is None:
+        print(f"national figures skipped: no data set at {args.database_url or args.data_dir}")
+        return
+    print(json.dumps(measure(args.work, url, args.port), indent=2))
+
+
+if __name__ == "__main__":
+    main()
