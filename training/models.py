@@ -166,6 +166,9 @@ class OutboxMessage(Model):
     subject = fields.CharField(max_length=255)
     body_text = fields.TextField()
     body_html = fields.TextField()
+    # A message queued unrendered (no subject yet): its template is `kind`, its values these,
+    # rendered when sent or shown. A large staff import queues its password links this way.
+    context = fields.JSONField(null=True)
     # Bodies holding a secret (a password-set link) are wiped once the message is sent.
     sensitive = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()

@@ -57,6 +57,8 @@ class Outgoing:
     context: dict
     cc: tuple[str, ...] = ()
     sensitive: bool = False
+    # Rendered when sent or shown, not when queued: the context must then be plain JSON.
+    deferred: bool = False
 
     @property
     def key(self) -> str:
@@ -72,7 +74,8 @@ async def _queued_keys(keys: list[str]) -> set[str]:
 
 
 async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
-    """Queue the messages not queued before (only those are rendered); returns how many."""
+    """Queue the messages not queued before (only those are rendered, unless deferred);
+    returns how many."""
     at = at or now()
     by_key = {message.key: message for message in messages}
     already = await _queued_keys(list(by_key))
@@ -80,9 +83,13 @@ async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
     for key, message in by_key.items():
         if key in already:
             continue
-        email = render_email(
-            message.template, message.staff.language, staff=message.staff, **message.context
-        )
+        if message.deferred:
+            language, subject, text, html = message.staff.language, "", "", ""
+        else:
+            email = render_email(
+                message.template, message.staff.language, staff=message.staff, **message.context
+            )
+            language, subject, text, html = email.language, email.subject, email.text, email.html
         rows.append(
             OutboxMessage(
                 key=key,
@@ -90,10 +97,11 @@ async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
                 staff_id=message.staff.id,
                 recipient=message.staff.email,
                 cc=", ".join(message.cc),
-                language=email.language,
-                subject=email.subject[:255],
-                body_text=email.text,
-                body_html=email.html,
+                language=language,
+                subject=subject[:255],
+                body_text=text,
+                body_html=html,
+                context=message.context if message.deferred else None,
                 sensitive=message.sensitive,
                 created_at=at,
                 next_attempt_at=at,

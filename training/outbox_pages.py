@@ -10,10 +10,18 @@ from starlette.routing import Route
 from training.models import OutboxMessage, Role
 from training.notifications import notice_settings
 from training.pages import Page, page_number, render, require_role
-from training.sending import MAX_ATTEMPTS
+from training.sending import MAX_ATTEMPTS, with_bodies
 
 # An email's HTML shown on its own: no script runs, nothing is fetched, it cannot be framed.
 EMAIL_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+async def _rendered(message: OutboxMessage) -> OutboxMessage:
+    """A message queued unrendered is shown rendered, as it would be sent now."""
+    try:
+        return await with_bodies(message)
+    except LookupError:
+        return message  # queued for an account since removed: shown as it is
 
 
 async def outbox(request: Request) -> Response:
@@ -22,7 +30,9 @@ async def outbox(request: Request) -> Response:
     number = page_number(request)
     query = OutboxMessage.all()
     total = await query.count()
-    messages = await query.offset((number - 1) * size).limit(size)
+    messages = [
+        await _rendered(message) for message in await query.offset((number - 1) * size).limit(size)
+    ]
     return render(
         request,
         "training/outbox.html",
@@ -40,7 +50,7 @@ async def _message(request: Request) -> OutboxMessage:
     message = await OutboxMessage.get_or_none(id=request.path_params["message_id"])
     if message is None:
         raise HTTPException(404)
-    return message
+    return await _rendered(message)
 
 
 async def outbox_message(request: Request) -> Response:

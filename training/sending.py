@@ -10,7 +10,8 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 import aiosmtplib
 
-from training.models import OutboxMessage
+from training.emails import render_email
+from training.models import OutboxMessage, Staff
 
 TLS_MODES = ("starttls", "tls", "none")
 MAX_ATTEMPTS = 8
@@ -46,6 +47,22 @@ class SendReport:
 def retry_delay(attempts: int) -> timedelta:
     """5 minutes after the first failure, doubling each time, at most 6 hours."""
     return min(FIRST_RETRY * 2 ** (attempts - 1), LAST_RETRY)
+
+
+async def with_bodies(message: OutboxMessage) -> OutboxMessage:
+    """A deferred message rendered now, for its recipient as they are today (not saved)."""
+    if message.context is None:
+        return message
+    staff = await Staff.get_or_none(id=message.staff_id)  # type: ignore[attr-defined]
+    if staff is None:
+        raise LookupError("the recipient's account no longer exists")
+    email = render_email(message.kind, message.language, staff=staff, **message.context)
+    message.subject, message.body_text, message.body_html = (
+        email.subject[:255],
+        email.text,
+        email.html,
+    )
+    return message
 
 
 def as_email(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -87,9 +104,9 @@ async def _claim(message_id: int, at: datetime) -> OutboxMessage | None:
 
 
 async def _record_sent(message: OutboxMessage, at: datetime) -> None:
-    wiped = {"body_text": "", "body_html": ""} if message.sensitive else {}
+    wiped = {"body_text": "", "body_html": "", "context": None} if message.sensitive else {}
     await OutboxMessage.filter(id=message.id).update(
-        sent_at=at, attempts=message.attempts + 1, last_error="", **wiped
+        sent_at=at, attempts=message.attempts + 1, last_error="", subject=message.subject, **wiped
     )
 
 
@@ -120,10 +137,11 @@ async def send_pending(smtp: SmtpSettings, at: datetime) -> SendReport:
             if message is None:
                 continue
             try:
+                message = await with_bodies(message)
                 if not client.is_connected:
                     await client.connect()
                 await client.send_message(as_email(message, smtp.sender))
-            except (aiosmtplib.SMTPException, OSError) as error:
+            except (aiosmtplib.SMTPException, OSError, LookupError) as error:
                 await _record_failure(message, at, error)
                 report.failed += 1
                 with contextlib.suppress(aiosmtplib.SMTPException, OSError):

@@ -26,6 +26,7 @@ from tests.conftest import shown
 from tests.courses.assigning import course_with_modules
 from training import notifications, scheduler
 from training.auth import now
+from training.emails import render_email
 from training.models import OutboxMessage
 from training.sending import SmtpSettings
 from training.staff import StaffFields, save_staff
@@ -158,6 +159,26 @@ async def test_a_new_account_gets_its_password_link_by_email(client, world, inbo
     assert page.status_code == 200 and "nadia" not in page.url.path
     sent = await OutboxMessage.get(staff_id=person.id)
     assert sent.body_text == sent.body_html == ""  # the link is not kept once sent
+    assert sent.context is None and sent.subject == "Your Amane account: choose your password"
+
+
+async def test_a_password_link_waits_unrendered_and_the_outbox_page_renders_it(client, world):
+    notifications.configure(
+        dataclasses.replace(notifications.notice_settings(), smtp=SmtpSettings())
+    )
+    person, _token = await save_staff(
+        StaffFields("NEW-8", "Karim Nouveau", "karim@example.org", "MIN1-A", language="ar"),
+        actor=world.hr_dir_a,
+    )
+    queued = await OutboxMessage.get(staff_id=person.id)
+    assert queued.subject == "" and queued.body_text == "" and "link" in queued.context
+    await client.login(world.admin.email)
+    listed = shown(await client.get("/admin/outbox"))
+    detail = shown(await client.get(f"/admin/outbox/{queued.id}"))
+    assert "karim@example.org" in listed
+    assert f"{PUBLIC_URL}/password/set/" in detail and "Karim Nouveau" in detail
+    subject = render_email("password_link", "ar", staff=person, **queued.context).subject
+    assert subject and subject in listed and subject in detail
 
 
 async def test_reminders_seven_and_one_day_before_then_overdue_copied_to_hr(world):
