@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -55,12 +57,16 @@ async def _texts(me: Staff, version: CourseVersion) -> dict:
     }
 
 
+@lru_cache(maxsize=1024)
+def _rendered(markdown: str, names: tuple[tuple[str, str], ...], media_prefix: str) -> Markup:
+    """Rendering is a pure function of the text, the official names and the media address, and
+    costs more than the rest of a lesson page: each combination is rendered once per process."""
+    return render_markdown(markdown, dict(names), lambda name: media_prefix + name)
+
+
 def _markdown(request: Request, version: CourseVersion, t: Localiser, markdown: str) -> Markup:
-    return render_markdown(
-        markdown,
-        t.names,
-        lambda name: request.url_for("courses:media", version_id=version.id, name=name).path,
-    )
+    media = request.url_for("courses:media", version_id=version.id, name="-").path
+    return _rendered(markdown, tuple(sorted(t.names.items())), media.removesuffix("-"))
 
 
 async def course_catalogue(request: Request) -> Response:
