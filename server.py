@@ -36,6 +36,7 @@ from courses.daily import run_daily
 from courses.events import course_completed
 from courses.renewals import use_expiry_source
 from courses.routes import routes as courses_routes
+from courses.versions import forget_versions
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
 from reports.api import routes as reports_api_routes
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Requests run in other tasks than the lifespan: the ORM context must be process-wide.
         config = database.tortoise_config(settings.database_url)
+        forget_versions()
         async with RegisterTortoise(app, config=config, _enable_global_fallback=True):
             if settings.check_migrations:
                 await database.ensure_migrated()

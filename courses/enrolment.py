@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from courses.models import Course, CourseVersion, Enrolment, EnrolmentSource
+from courses.versions import attach_versions, version_by_id
 from training.auth import now
 
 
 async def latest_enrolment(staff_id: int, course_id: int) -> Enrolment | None:
-    return (
-        await Enrolment.filter(staff_id=staff_id, course_id=course_id)
-        .order_by("-id")
-        .first()
-        .prefetch_related("version")
-    )
+    mine = Enrolment.filter(staff_id=staff_id, course_id=course_id)
+    enrolment = await mine.order_by("-id").first()
+    if enrolment is not None:
+        await attach_versions([enrolment])
+    return enrolment
 
 
 def can_enrol(course: Course, enrolment: Enrolment | None, *, renewal: bool = False) -> bool:
@@ -81,5 +81,4 @@ async def version_for(staff_id: int, course: Course) -> tuple[CourseVersion, Enr
         enrolment.completed_at is None or enrolment.version_id == course.current_version_id  # type: ignore[attr-defined]
     ):
         return enrolment.version, enrolment
-    version = await CourseVersion.get(id=course.current_version_id)  # type: ignore[attr-defined]
-    return version, None
+    return await version_by_id(course.current_version_id), None  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from courses.versions import attach_versions
 from quizzes import attempts as service
 from quizzes.attempts import QuizError, QuizStatus
 from quizzes.models import AttemptState, QuizAttempt
@@ -103,7 +104,7 @@ async def start_attempt(request: Request) -> Response:
         attempt = await service.start_attempt(enrolment, rules_of(enrolment), service.now())
     except QuizError as error:
         return _error(error.status, error.message)
-    await attempt.fetch_related("version")
+    await attach_versions([attempt])
     return JSONResponse(await _attempt_json(attempt, me.language), status_code=201)
 
 

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from courses.cohorts import quiz_opens_on
 from courses.completion import record_quiz_passed
 from courses.models import Enrolment
+from courses.versions import attach_versions
 from quizzes import tallies
 from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
@@ -47,11 +48,8 @@ def _fmt(moment: datetime) -> str:
 
 
 async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> QuizStatus:
-    attempts = (
-        await QuizAttempt.filter(enrolment_id=enrolment.id)
-        .order_by("number")
-        .prefetch_related("version")
-    )
+    attempts = await QuizAttempt.filter(enrolment_id=enrolment.id).order_by("number")
+    await attach_versions(attempts)
     for attempt in attempts:
         await expire_if_overdue(attempt, rules, at)
     open_attempt = next((a for a in attempts if a.state == AttemptState.OPEN), None)
@@ -86,7 +84,7 @@ async def start_attempt(enrolment: Enrolment, rules: QuizRules, at: datetime) ->
         return status.open_attempt
     if status.refusal:
         raise QuizError(409, status.refusal)
-    await enrolment.fetch_related("version")
+    await attach_versions([enrolment])
     drawn = draw(enrolment.version.question_bank, rules)
     number = len(status.attempts) + 1
     try:
@@ -120,10 +118,11 @@ async def start_attempt(enrolment: Enrolment, rules: QuizRules, at: datetime) ->
 async def attempt_of(staff_id: int, attempt_id: int) -> QuizAttempt:
     """The learner's own attempt; anyone else's is not found, whoever asks."""
     attempt = await QuizAttempt.get_or_none(id=attempt_id, staff_id=staff_id).prefetch_related(
-        "version", "enrolment"
+        "enrolment"
     )
     if attempt is None:
         raise QuizError(404, _("Tentative introuvable."))
+    await attach_versions([attempt])
     return attempt
 
 
