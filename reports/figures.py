@@ -260,13 +260,12 @@ async def count_by_subtree(key: str, paths: list[str], path: str, period: Period
     else:
         counted_rows = f"COUNT(DISTINCT {figure.unit})"
         rest = figure.source.removeprefix("FROM ")
-    result = await rows_in_scope(
+    # Each subtree's own range leads the index; the parent's range would only filter again.
+    query = (
         f"{ranges}SELECT subtree.n AS n, {counted_rows} AS total "
-        f"FROM subtree CROSS JOIN {rest} AND {in_subtree} GROUP BY subtree.n",
-        path,
-        period,
-        values,
-    )
+        f"FROM subtree CROSS JOIN {rest} AND {in_subtree} GROUP BY subtree.n"
+    ).replace(IN_SCOPE, "")
+    result = await rows_in_scope(query, path, period, values)
     counted = {row["n"]: row["total"] for row in result}
     return [counted.get(n, 0) for n in range(len(paths))]
 
