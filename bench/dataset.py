@@ -115,6 +115,7 @@ async def _prepare_learners(count: int, open_attempts: int) -> dict:
 
 async def _services(database_url: str, count: int, open_attempts: int) -> dict:
     from tortoise import Tortoise
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     import server
     from training import database
@@ -125,6 +126,9 @@ async def _services(database_url: str, count: int, open_attempts: int) -> dict:
         return await _prepare_learners(count, open_attempts)
     finally:
         await Tortoise.close_connections()
+        # Tortoise caches each model's INSERT by connection name, not by database: a later
+        # backend prepared in this process (SQLite, then PostgreSQL) must not reuse it.
+        EXECUTOR_CACHE.clear()
 
 
 def prepare(data_dir: Path, database_url: str, learners: int, open_attempts: int) -> dict:

@@ -105,6 +105,7 @@ async def _subjects() -> dict:
 
 async def subjects(database_url: str) -> dict:
     from tortoise import Tortoise
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     from training import database
 
@@ -113,6 +114,7 @@ async def subjects(database_url: str) -> dict:
         return await _subjects()
     finally:
         await Tortoise.close_connections()
+        EXECUTOR_CACHE.clear()  # cached by connection name: see dataset._services
 
 
 def _get_ms(client: httpx.Client, path: str, headers: dict) -> float | None:
