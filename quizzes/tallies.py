@@ -60,19 +60,23 @@ async def count_graded(
     answers: list[QuizAnswer],
     picks: list[tuple[str, int]],
 ) -> None:
-    """Add one graded attempt, its answers and its picked choices to the counters."""
+    """Add one graded attempt, its answers and its picked choices to the counters.
+
+    Concurrent gradings lock the same counter rows: each takes them in one order (tables, then
+    question and choice) so that two of them never wait for each other on PostgreSQL.
+    """
     centi = score_centi(score)
     await _upsert_each(_SCORE, [{"version": version_id, "score": centi, "passed": int(passed)}])
     await _upsert_each(
         _QUESTION,
         [
             {"version": version_id, "question": a.question_id, "score": centi, "points": a.score}
-            for a in answers
+            for a in sorted(answers, key=lambda answer: answer.question_id)
         ],
     )
     await _upsert_each(
         _CHOICE,
-        [{"version": version_id, "question": q, "choice": index} for q, index in picks],
+        [{"version": version_id, "question": q, "choice": index} for q, index in sorted(picks)],
     )
 
 
