@@ -48,6 +48,7 @@ from training import cli as training_cli
 from training import database, events, notifications, pages, passwords, scheduler
 from training.auth import SessionBackend, on_auth_error
 from training.i18n import LanguageMiddleware
+from training.keyfiles import write_once
 from training.models import Role
 from training.notifications import NoticeSettings, run_notifications
 from training.outbox_pages import routes as outbox_routes
@@ -69,13 +70,8 @@ def _secret_key(data_dir: Path, configured: str) -> str:
     """The configured key, else one generated once into data/ with owner-only permissions."""
     if configured:
         return configured
-    key_file = data_dir / "secret_key"
-    if not key_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return key_file.read_text().strip()
+    generated = secrets.token_urlsafe(48).encode()
+    return write_once(data_dir / "secret_key", generated).decode().strip()
 
 
 @dataclass(frozen=True)
