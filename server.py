@@ -70,8 +70,8 @@ def _secret_key(data_dir: Path, configured: str) -> str:
     """The configured key, else one generated once into data/ with owner-only permissions."""
     if configured:
         return configured
-    generated = secrets.token_urlsafe(48).encode()
-    return write_once(data_dir / "secret_key", generated).decode().strip()
+    generated = write_once(data_dir / "secret_key", lambda: secrets.token_urlsafe(48).encode())
+    return generated.decode().strip()
 
 
 @dataclass(frozen=True)

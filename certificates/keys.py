@@ -15,15 +15,19 @@ from training.keyfiles import write_once
 KEY_FILE = "credential_signing_key.pem"
 
 
-def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
-    """Read data/credential_signing_key.pem, creating it (mode 0600) on first use."""
-    pem = Ed25519PrivateKey.generate().private_bytes(
+def _new_private_key() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+
+
+def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
+    """Read data/credential_signing_key.pem, creating it (mode 0600) on first use."""
     path = data_dir / KEY_FILE
-    key = serialization.load_pem_private_key(write_once(path, pem), password=None)
+    pem = write_once(path, _new_private_key)
+    key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} does not hold an Ed25519 private key")
     return key

@@ -5,14 +5,16 @@ from __future__ import annotations
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from server import Settings
 from training.keyfiles import write_once
 
 
 def test_the_first_writer_wins_and_the_file_is_the_owners_only(tmp_path):
     path = tmp_path / "data" / "secret_key"
-    assert write_once(path, b"first") == b"first"
-    assert write_once(path, b"second") == b"first"
+    assert write_once(path, lambda: b"first") == b"first"
+    assert write_once(path, lambda: pytest.fail("made again")) == b"first"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no draft left behind
 
