@@ -39,6 +39,8 @@ from courses.routes import routes as courses_routes
 from courses.versions import forget_versions
 from quizzes.api import routes as quiz_api_routes
 from quizzes.routes import routes as quizzes_routes
+from reports import cli as reports_cli
+from reports import stored as stored_dashboards
 from reports.api import routes as reports_api_routes
 from reports.demo import seed_activity
 from reports.evidence_pages import routes as reports_evidence_routes
@@ -101,6 +103,12 @@ class Settings:
     notifications_every_minutes: int = 0
     # Public certificate lookups allowed per client address and minute.
     verify_lookups_per_minute: int = 30
+    # Dashboards counted in more than `reports_live_seconds` are stored and shown for
+    # `reports_keep_minutes`; the app counts the viewed ones again every N minutes (0: cron runs
+    # `amane reports refresh`).
+    reports_keep_minutes: float = 15
+    reports_live_seconds: float = 0.5
+    reports_refresh_minutes: float = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -135,6 +143,9 @@ class Settings:
             verify_lookups_per_minute=config(
                 "AMANE_VERIFY_LOOKUPS_PER_MINUTE", cast=int, default=30
             ),
+            reports_keep_minutes=config("AMANE_REPORTS_KEEP_MINUTES", cast=float, default=15),
+            reports_live_seconds=config("AMANE_REPORTS_LIVE_SECONDS", cast=float, default=0.5),
+            reports_refresh_minutes=config("AMANE_REPORTS_REFRESH_MINUTES", cast=float, default=5),
         )
 
 
@@ -157,6 +168,9 @@ def wire(settings: Settings) -> None:
         NoticeSettings(settings.public_url, settings.reminder_days, settings.renewal_days, smtp)
     )
     use_expiry_source(expiring_certificates)
+    stored_dashboards.configure(
+        stored_dashboards.Keeping(settings.reports_keep_minutes, settings.reports_live_seconds)
+    )
     events.staff_created.subscribe(email_password_links)
     events.staff_created.subscribe(assign_newcomers)
     notifications.planners.subscribe(run_daily)
@@ -175,7 +189,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with RegisterTortoise(app, config=config, _enable_global_fallback=True):
             if settings.check_migrations:
                 await database.ensure_migrated()
-            async with scheduler.every(settings.notifications_every_minutes, run_notifications):
+            async with (
+                scheduler.every(settings.notifications_every_minutes, run_notifications),
+                scheduler.every(settings.reports_refresh_minutes, stored_dashboards.refresh),
+            ):
                 yield
 
     async def home(request: HTTPConnection) -> RedirectResponse:
@@ -226,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     training_cli.register(commands)
     courses_cli.register(commands)
     certificates_cli.register(commands)
+    reports_cli.register(commands)
     args = parser.parse_args(argv)
     settings = Settings.from_environment()
     # SQLite cannot create the database file in a folder that does not exist yet.

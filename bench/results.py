@@ -110,27 +110,32 @@ def _national(lines: list[str], label: str, figures: dict | str) -> None:
         f"{size['staff']} staff, {size['attempts']} quiz attempts; biggest ministry "
         f"`{size['ministry']['code']}` ({size['ministry']['staff']} staff); most attempted "
         f"course `{size['course']['slug']}` ({size['course']['attempts']} attempts). "
-        "Median of 3 after one cold request; a cold request over 3 times its target is "
-        "reported alone.",
+        "Measured: the median of 3 requests after a first one; the first request's time is "
+        "beside it (a dashboard slow to count is counted then and stored, the next ones show "
+        "it as counted, see `reports/stored.py`).",
         "",
-        "| figure | measured | target | result |",
-        "| --- | ---: | ---: | --- |",
+        "| figure | measured | first request | target | result |",
+        "| --- | ---: | ---: | ---: | --- |",
     ]
     for name, page in figures["pages"].items():
         ms = page["median_ms"]
         shown = f"> {PAGE_TIMEOUT_S} s" if ms is None else f"{ms:.0f} ms"
         if ms is not None and page["runs"] == 1:
             shown += " (one request)"
+        cold = page.get("cold_ms")
+        first = f"> {PAGE_TIMEOUT_S} s" if cold is None else f"{cold:.0f} ms"
+        if "cold_ms" not in page:  # results of a run before stored dashboards
+            first = "-"
         ok = ms is not None and ms < page["target_ms"]
-        lines.append(f"| {name} (`{page['path']}`) | {shown} | < {page['target_ms']} ms | "
-                     f"{verdict(ok)} |")
+        lines.append(f"| {name} (`{page['path']}`) | {shown} | {first} | "
+                     f"< {page['target_ms']} ms | {verdict(ok)} |")
     staff_import = figures["import"]
     small = figures["rss_mb"] < figures["rss_target_mb"]
     lines += [
         f"| staff import, {staff_import['rows']} rows (`{staff_import['command']}`) | "
-        f"{staff_import['seconds']:.1f} s | < {staff_import['target_s']} s | "
+        f"{staff_import['seconds']:.1f} s | - | < {staff_import['target_s']} s | "
         f"{verdict(staff_import['seconds'] < staff_import['target_s'])} |",
-        f"| worker resident memory after the run | {figures['rss_mb']:.0f} MB | "
+        f"| worker resident memory after the run | {figures['rss_mb']:.0f} MB | - | "
         f"< {figures['rss_target_mb']} MB | {verdict(small)} |",
         "",
     ]

@@ -1,6 +1,6 @@
 """Dashboard figures and drill-down lists as JSON under /api/v1/reports/: the pages' rules.
 
-The same services as the pages (`build_dashboard`, `drilldown.listing`) and the same access
+The same services as the pages (`dashboard_for`, `drilldown.listing`) and the same access
 checks (`reader_scope`, `figure_key`); errors are `{"error": "…"}` with 401, 400, 403 or 404.
 """
 
@@ -18,8 +18,9 @@ from starlette.routing import Route
 
 from reports import drilldown, figures
 from reports.access import Scope, figure_key, reader_scope
-from reports.dashboard import SMALL_GROUP_MINIMUM, Dashboard, build_dashboard
+from reports.dashboard import SMALL_GROUP_MINIMUM, Dashboard
 from reports.periods import Period, PeriodError, parse_period
+from reports.stored import dashboard_for
 from training import i18n
 from training.i18n import _, gettext
 from training.models import Agency, Role
@@ -76,6 +77,7 @@ def _period_json(period: Period) -> dict:
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "as_of": period.as_of.isoformat(),
+        "counted_at": period.moment.isoformat() if period.moment else None,
     }
 
 
@@ -145,7 +147,7 @@ def _dashboard_json(request: Request, board: Dashboard, scope: Scope, minimum: i
 
 async def _dashboard(request: Request, scope: Scope) -> Response:
     period = _period(request)
-    board = await build_dashboard(scope.agency, period, exact=scope.exact)
+    board = await dashboard_for(scope.agency, period, exact=scope.exact)
     return JSONResponse(_dashboard_json(request, board, scope, SMALL_GROUP_MINIMUM))
 
 

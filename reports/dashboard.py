@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from courses.models import Course
 from reports import figures
-from reports.membership import sync_memberships
 from reports.periods import Period
 from training.models import Agency
 
@@ -58,6 +58,11 @@ class Dashboard:
         return Row(None, self.totals).coverage
 
     @property
+    def counted_at(self) -> datetime | None:
+        """When a stored dashboard was counted; None when counted for this view."""
+        return self.period.moment
+
+    @property
     def declared_coverage(self) -> float | None:
         if not self.declared_headcount:
             return None
@@ -98,7 +103,6 @@ async def build_dashboard(
     agency: Agency | None, period: Period, *, exact: bool, minimum: int = SMALL_GROUP_MINIMUM
 ) -> Dashboard:
     """`agency` None is the nation; `exact` is false in national views (small groups hidden)."""
-    await sync_memberships()
     path = agency.path if agency else "/"
     totals = await figures.count_all(path, period)
     dashboard = Dashboard(
@@ -114,8 +118,9 @@ async def build_dashboard(
     ]
     dashboard.courses = await course_rows(path, period)
     dashboard.months = await figures.count_by_month("completed", path, period)
+    # The last period of the trend is this one: its figures are the totals already counted.
     dashboard.trend = [
         (earlier, await figures.count_all(path, earlier, TREND))
-        for earlier in period.previous(TREND_PERIODS)
-    ]
+        for earlier in period.previous(TREND_PERIODS)[:-1]
+    ] + [(period, {key: totals[key] for key in TREND})]
     return dashboard

@@ -18,6 +18,7 @@ from quizzes import attempts
 from quizzes.grading import correct_indices
 from quizzes.models import QuizAnswer
 from quizzes.rules import QuizRules
+from reports.membership import sync_memberships
 from training.models import Staff
 
 CAMPAIGN_COURSES = ("phishing", "mots-de-passe")
@@ -59,6 +60,7 @@ async def seed_activity(today: date) -> bool:
 
     A subscriber of training's `demo_seeded` event (wired in server.py).
     """
+    await sync_memberships()
     officer = await Staff.get_or_none(email="rh.finances@amane.test").prefetch_related("agency")
     admin = await Staff.get_or_none(email="admin@amane.test").prefetch_related("agency")
     courses = await Course.filter(slug__in=CAMPAIGN_COURSES, current_version_id__isnull=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.figures import FIGURES, count, rows_in_scope
-from reports.membership import sync_memberships
 from reports.periods import Period
 from training import sql
 from training.i18n import N_
@@ -78,7 +77,6 @@ async def listing(
     sort: str = "name",
     descending: bool = False,
 ) -> Listing:
-    await sync_memberships()
     sort = sort if sort in SORTS else "name"
     total = await count(key, path, period)
     shown = Page(page, size, total)

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from reports import dashboard, drilldown, figures, gci
 from reports.access import Scope
+from reports.membership import sync_memberships
 from reports.models import EvidenceSnapshot
 from reports.periods import Period
 from reports.thresholds import stored_thresholds
@@ -90,6 +91,7 @@ async def _gci_records(path: str, period: Period) -> dict[str, list[dict]]:
 async def build_content(scope: Scope, period: Period, *, frozen_at: datetime, by: Staff) -> dict:
     """Everything the pack holds, computed from today's records for a closed (or open) period."""
     path = scope.path
+    await sync_memberships(at=frozen_at)
     board = await dashboard.build_dashboard(scope.agency, period, exact=scope.exact)
     figure_list = {}
     for key, figure in figures.FIGURES.items():

@@ -214,7 +214,7 @@ def parameters(path: str, period: Period) -> dict:
         "stop": period.stop_at,
         "as_of": period.as_of_at,
         "as_of_day": period.as_of,
-        "soon": period.as_of_at + timedelta(days=EXPIRY_WINDOW_DAYS),
+        "soon": period.as_of_end + timedelta(days=EXPIRY_WINDOW_DAYS),
         "true": True,
     }
 

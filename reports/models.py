@@ -112,3 +112,25 @@ class EvidenceSnapshot(Model):
     class Meta:
         table = "evidence_snapshot"
         ordering = ["-frozen_at", "-id"]
+
+
+class StoredDashboard(Model):
+    """A dashboard of a large scope as counted at one moment, shown again for a few minutes:
+    counting a ministry's records anew at every view takes seconds."""
+
+    id = fields.IntField(primary_key=True)
+    scope_path = fields.CharField(max_length=512)  # "/" is the nation
+    period_kind = fields.CharField(max_length=16)
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    as_of = fields.DateField()
+    counted_at = fields.DatetimeField()  # no record after this moment is counted
+    seconds = fields.FloatField()  # how long the count took
+    figures = fields.JSONField()
+    viewed_at = fields.DatetimeField(db_index=True)
+    # A refresher counting it again holds it until then, so workers do not count it twice.
+    refreshing_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "stored_dashboard"
+        unique_together = (("scope_path", "period_kind", "starts_on", "ends_on", "as_of"),)

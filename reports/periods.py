@@ -14,6 +14,9 @@ class Period:
     start: date
     end: date  # inclusive
     as_of: date
+    # The moment the figures were counted, when they were stored: no record after it counts,
+    # so a stored dashboard and the lists behind it show the same people.
+    moment: datetime | None = None
 
     @property
     def start_at(self) -> datetime:
@@ -22,12 +25,19 @@ class Period:
     @property
     def stop_at(self) -> datetime:
         """Flows stop at the end of the period, or earlier at the as-of date."""
-        return _midnight(min(self.end, self.as_of) + timedelta(days=1))
+        return self._until(_midnight(min(self.end, self.as_of) + timedelta(days=1)))
 
     @property
     def as_of_at(self) -> datetime:
         """Stocks are read at the end of the as-of day."""
+        return self._until(self.as_of_end)
+
+    @property
+    def as_of_end(self) -> datetime:
         return _midnight(self.as_of + timedelta(days=1))
+
+    def _until(self, at: datetime) -> datetime:
+        return min(at, self.moment) if self.moment else at
 
     @property
     def label(self) -> str:
@@ -40,6 +50,8 @@ class Period:
     def query(self) -> dict[str, str]:
         """The query string that selects this period again."""
         values = {"kind": self.kind, "as_of": self.as_of.isoformat()}
+        if self.moment:
+            values["at"] = self.moment.isoformat()
         if self.kind == "custom":
             return values | {"start": self.start.isoformat(), "end": self.end.isoformat()}
         values["year"] = str(self.start.year)
@@ -114,6 +126,28 @@ def parse_period(params, today: date) -> Period:
     """The period a query string asks for; the current year by default."""
     kind = params.get("kind", "year")
     as_of = _day(params["as_of"], _("date d'arrêté")) if params.get("as_of") else today
+    moment = _moment(params["at"]) if params.get("at") else None
+    return replace(_period(params, kind, as_of, today), moment=moment)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise PeriodError(
+            _(
+                "%(field)s : date et heure attendues au format ISO 8601 avec fuseau, "
+                "par exemple 2026-12-03T14:05:00+00:00",
+                field=_("moment du comptage"),
+            )
+        )
+    return moment.astimezone(UTC)
+
+
+def _period(params, kind: str, as_of: date, today: date) -> Period:
+    """The dates a query string asks for: a year, a quarter or custom dates."""
     try:
         year = int(params.get("year") or today.year)
         quarter = int(params.get("quarter") or (today.month - 1) // 3 + 1)

@@ -12,12 +12,12 @@ from starlette.routing import Route
 
 from reports import charts, drilldown, figures, gci
 from reports.access import figure_key, reader_scope
-from reports.dashboard import SMALL_GROUP_MINIMUM, build_dashboard, children_of
+from reports.dashboard import SMALL_GROUP_MINIMUM, children_of
 from reports.gci_pages import assessment_page, thresholds_page
-from reports.membership import sync_memberships
 from reports.models import StandardsProgramme
 from reports.periods import PeriodError, parse_period
 from reports.standards import ProgrammeError, record_programme
+from reports.stored import dashboard_for
 from training import i18n
 from training.i18n import _, gettext
 from training.models import Agency, Role
@@ -76,7 +76,7 @@ def _charts(board, language: str):
 async def dashboard(request: Request) -> Response:
     staff, scope = await reader_scope(request)
     period = _period(request)
-    board = await build_dashboard(scope.agency, period, exact=scope.exact)
+    board = await dashboard_for(scope.agency, period, exact=scope.exact)
     language = i18n.current_language.get()
     completion_chart, coverage_chart = _charts(board, language)
     return render(
@@ -86,7 +86,8 @@ async def dashboard(request: Request) -> Response:
             "board": board,
             "scope": scope,
             "period": period,
-            "query": _query(period, scope),
+            # Lists opened from a stored dashboard count as of its moment, as it did.
+            "query": _query(board.period, scope),
             "ancestors": await _ancestors(scope.agency),
             "figures": figures.FIGURES,
             "summary": ("headcount", "completed", "trained", "certified", "overdue"),
@@ -128,6 +129,8 @@ async def figure_list(request: Request) -> Response:
             "scope": scope,
             "period": period,
             "query": _query(period, scope),
+            # Back to the dashboard as it is now, not counted again at the list's moment.
+            "back": {k: v for k, v in _query(period, scope).items() if k != "at"},
         },
     )
 
@@ -139,7 +142,6 @@ async def figure_export(request: Request) -> Response:
     if file_format not in FORMATS:
         raise HTTPException(404)
     period = _period(request)
-    await sync_memberships()
     rows = await drilldown.list_rows(key, scope.path, period)
     columns = [gettext(column) for column in drilldown.COLUMNS]
     data = table_file(columns, drilldown.table(rows), file_format)
@@ -154,7 +156,6 @@ async def figure_export(request: Request) -> Response:
 async def _capacity(request: Request):
     _staff, scope = await reader_scope(request)
     period = _period(request)
-    await sync_memberships()
     indicators = await gci.capacity_building(scope.path, period)
     return scope, period, indicators
 

@@ -71,6 +71,7 @@ def serve(
         data_dir=tmp_path,
         password_hashing="fast",
         public_url=url,
+        reports_live_seconds=3600,
     )
     # The app first: its event subscribers (certificates) must hear what `prepare` does.
     app = create_app(settings)
