@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise.transactions import in_transaction
+
 from training import sql
 from training.auth import now
 
 _SCOPE = "AND s.id IN ({ids})"
+# The PostgreSQL advisory lock that serialises syncs (any constant of this app's own).
+SYNC_LOCK = 4_117_001
 
 # Open memberships whose person left or moved since: closed at deactivation, or now.
 # EXISTS on the person's key: one lookup per open row (an IN list here scanned all staff per row).
@@ -51,8 +55,13 @@ async def sync_memberships(staff_ids: list[int] | None = None, at: datetime | No
         return
     scope = _SCOPE.format(ids=",".join(str(int(i)) for i in staff_ids)) if staff_ids else ""
     params = {"now": at or now(), "true": True, "false": False}
-    await sql.rows(_CLOSE.format(scope=scope), params)
-    await sql.rows(_OPEN.format(scope=scope), params)
+    async with in_transaction() as connection:
+        # One sync at a time (workers starting together): two could both open a row for the
+        # same person. SQLite's write transactions already take the database lock.
+        if connection.capabilities.dialect == "postgres":
+            await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [SYNC_LOCK])
+        await sql.rows(_CLOSE.format(scope=scope), params)
+        await sql.rows(_OPEN.format(scope=scope), params)
 
 
 async def record_staff_changes(staff_ids: list[int]) -> None:
