@@ -47,11 +47,15 @@ async def _course_or_404(request: Request) -> Course:
     return course
 
 
-async def _texts(me: Staff, version: CourseVersion) -> dict:
-    """What every course page needs to show one version's texts in the learner's language."""
+async def _texts(me: Staff, version: CourseVersion, *, named: bool = True) -> dict:
+    """What every course page needs to show one version's texts in the learner's language.
+
+    Without `named` none of the page's texts holds a placeholder: the deployment's names, a
+    database read, would change nothing.
+    """
     language = pick_language(me.language, version.languages)
     return {
-        "t": Localiser(language, await deployment_names(language)),
+        "t": Localiser(language, await deployment_names(language) if named else {}),
         "content_language": language,
         "language_fallback": language != me.language,
     }
@@ -64,9 +68,18 @@ def _rendered(markdown: str, names: tuple[tuple[str, str], ...], media_prefix: s
     return render_markdown(markdown, dict(names), lambda name: media_prefix + name)
 
 
+_media_prefixes: dict[tuple[str, int], str] = {}
+
+
 def _markdown(request: Request, version: CourseVersion, t: Localiser, markdown: str) -> Markup:
-    media = request.url_for("courses:media", version_id=version.id, name="-").path
-    return _rendered(markdown, tuple(sorted(t.names.items())), media.removesuffix("-"))
+    """A version's media address depends only on where the app is served: url_for, which tries
+    every route in turn, runs once for each."""
+    key = (request.base_url.path, version.id)
+    prefix = _media_prefixes.get(key)
+    if prefix is None:
+        media = request.url_for("courses:media", version_id=version.id, name="-").path
+        prefix = _media_prefixes[key] = media.removesuffix("-")
+    return _rendered(markdown, tuple(sorted(t.names.items())), prefix)
 
 
 async def course_catalogue(request: Request) -> Response:
@@ -132,20 +145,18 @@ async def _lesson_context(request: Request):
     position = await reading.lesson_position(version.id, request.path_params["lesson_id"])
     if position is None:
         raise HTTPException(404)
-    # A cohort opens its course one module a week.
-    module = position.lesson.module.position
-    opens_on = await cohorts.module_opens_on(mine, module) if mine else None
-    if opens_on is not None and opens_on > now().date():
-        date = format_date(opens_on, "long")
+    reader = await reading.reader_on(mine, position) if mine else None
+    if reader is not None and reader.opens_on is not None and reader.opens_on > now().date():
+        date = format_date(reader.opens_on, "long")
         raise HTTPException(403, _("Ce module s'ouvre le %(date)s pour votre cohorte.", date=date))
-    return me, course, version, mine, position
+    return me, course, version, mine, position, reader
 
 
 async def lesson_page(request: Request) -> Response:
-    me, course, version, mine, position = await _lesson_context(request)
+    me, course, version, mine, position, reader = await _lesson_context(request)
     if mine is not None:
         await reading.note_lesson_opened(mine, position.lesson.id)
-    texts = await _texts(me, version)
+    texts = await _texts(me, version, named=position.named)
     return render(
         request,
         "courses/lesson.html",
@@ -155,8 +166,7 @@ async def lesson_page(request: Request) -> Response:
             "position": position,
             "lesson": position.lesson,
             "body": _markdown(request, version, texts["t"], texts["t"].pick(position.lesson.body)),
-            "is_read": mine is not None
-            and position.lesson.id in await reading.read_lesson_ids(mine.id),
+            "is_read": reader is not None and reader.read,
             **texts,
         },
     )
@@ -164,7 +174,7 @@ async def lesson_page(request: Request) -> Response:
 
 async def lesson_done(request: Request) -> Response:
     """Reading a lesson to its end enrols a learner who had not enrolled yet."""
-    me, course, version, mine, position = await _lesson_context(request)
+    me, course, version, mine, position, _reader = await _lesson_context(request)
     if mine is None:
         mine = await enrolment.enrol_staff(me.id, course.id)
     completed = await reading.record_lesson_read(mine, position)

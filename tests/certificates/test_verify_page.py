@@ -1,12 +1,13 @@
 """The public verify page: valid, expired, revoked, replaced, unknown; throttled by address."""
 
+import asyncio
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from certificates.codes import check_character
 from certificates.corrections import reissue_certificate, revoke_certificate
-from certificates.models import Certificate
-from certificates.throttling import LOOKUPS_PER_MINUTE
+from certificates.models import Certificate, VerifyLookup
+from certificates.throttling import LOOKUPS_PER_MINUTE, count_lookup
 from tests.conftest import shown
 
 
@@ -88,6 +89,15 @@ async def test_the_limit_is_a_setting(app, client, certificate):
     assert (await _page(client, certificate)).status_code == 200
     assert (await _page(client, certificate)).status_code == 200
     assert (await _page(client, certificate)).status_code == 429
+
+
+async def test_lookups_racing_to_open_a_minute_all_count_and_old_minutes_go(app):
+    at = datetime(2030, 5, 6, 10, 20, 15, tzinfo=UTC)
+    minute = at.replace(second=0)
+    await VerifyLookup.create(address="203.0.113.5", window=minute - timedelta(hours=2), count=9)
+    waits = await asyncio.gather(*(count_lookup("203.0.113.5", at, limit=3) for _ in range(5)))
+    assert sorted(waits) == [0, 0, 0, 45, 45]
+    assert await VerifyLookup.all().values_list("window", "count") == [(minute, 5)]
 
 
 async def test_statuses_speak_the_readers_language(client, world, certificate):

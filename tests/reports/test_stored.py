@@ -127,7 +127,9 @@ async def test_refresh_counts_again_what_people_look_at(client, world, this_year
     assert completed_link((await client.get("/reports")).text)[1] == 3
 
 
-async def test_refresh_counts_a_new_day_ahead_of_its_viewers(client, world, this_year, stored_always):
+async def test_refresh_counts_a_new_day_ahead_of_its_viewers(
+    client, world, this_year, stored_always
+):
     today = now().date()
     yesterday = today - timedelta(days=1)
     query = (
