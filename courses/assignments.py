@@ -19,7 +19,7 @@ from courses.models import (
     EnrolmentSource,
     RuleTarget,
 )
-from training import audit
+from training import audit, sql
 from training.agencies import manages_all
 from training.auth import now
 from training.events import NewAccount
@@ -28,6 +28,18 @@ from training.models import Agency, Role, Staff
 from training.tabular import Problem, ProblemsError
 
 CHUNK = 500
+# Ordered by id: the last row of each person is their latest enrolment (ids are integers).
+_LATEST = """
+SELECT id, staff_id, source, due_date, completed_at FROM enrolment
+WHERE course_id = :course AND staff_id IN ({ids}) ORDER BY id
+"""
+# (rule, staff), (cohort, staff) and the renewed certificate are unique: a repeat keeps one.
+_ASSIGN = """
+INSERT INTO assignment (staff_id, enrolment_id, rule_id, cohort_id, renews_certificate,
+    due_date, assigned_at)
+VALUES (:staff_id, :enrolment_id, :rule_id, :cohort_id, :renews_certificate, :due_date, :at)
+ON CONFLICT DO NOTHING
+"""
 MAX_DUE_DAYS = 3650
 TARGET_LABELS = {
     RuleTarget.PEOPLE: N_("Des agents désignés"),
@@ -65,6 +77,31 @@ async def latest_enrolments(course_id: int, staff_ids: list[int]) -> dict[int, E
     return latest
 
 
+async def _latest_rows(course_id: int, staff_ids: list[int]) -> dict[int, dict]:
+    """Each person's latest enrolment as a plain row: read back right after writing, models
+    of them cost more than the writing (an import assigns courses to thousands at once)."""
+    ids = ",".join(str(int(staff_id)) for staff_id in staff_ids)
+    return {
+        row["staff_id"]: row
+        for row in await sql.rows(_LATEST.format(ids=ids), {"course": course_id})
+    }
+
+
+async def _keep_earlier_due_dates(grants: list[Grant], latest: dict[int, dict]) -> None:
+    """Open enrolments become assigned ones, due at the earlier of their date and the grant's."""
+    for grant in grants:
+        enrolment = latest[grant.staff_id]
+        if enrolment["completed_at"] is not None:
+            continue
+        assigned = enrolment["source"] == EnrolmentSource.ASSIGNED
+        due_date = sql.as_date(enrolment["due_date"])
+        due = _earliest(due_date if assigned else None, grant.due_date)
+        if not assigned or due_date != due:
+            await Enrolment.filter(id=enrolment["id"]).update(
+                source=EnrolmentSource.ASSIGNED, due_date=due
+            )
+
+
 async def grant_course(
     course: Course,
     grants: list[Grant],
@@ -100,33 +137,22 @@ async def grant_course(
         # A learner enrolling themselves at this very moment keeps their row:
         # (staff, course, cycle) is unique.
         await Enrolment.bulk_create(fresh, ignore_conflicts=True)
-        latest = await latest_enrolments(course.id, staff_ids)
-        for grant in chunk:
-            enrolment = latest[grant.staff_id]
-            if enrolment.completed_at is not None:
-                continue
-            assigned_due = (
-                enrolment.due_date if enrolment.source == EnrolmentSource.ASSIGNED else None
-            )
-            due = _earliest(assigned_due, grant.due_date)
-            if enrolment.source != EnrolmentSource.ASSIGNED or enrolment.due_date != due:
-                await Enrolment.filter(id=enrolment.id).update(
-                    source=EnrolmentSource.ASSIGNED, due_date=due
-                )
-        await Assignment.bulk_create(
+        written = await _latest_rows(course.id, staff_ids)
+        await _keep_earlier_due_dates(chunk, written)
+        await sql.many(
+            _ASSIGN,
             [
-                Assignment(
-                    staff_id=grant.staff_id,
-                    enrolment_id=latest[grant.staff_id].id,
-                    rule_id=rule_id,
-                    cohort_id=cohort_id,
-                    renews_certificate=grant.renews_certificate,
-                    due_date=grant.due_date,
-                    assigned_at=at,
-                )
+                {
+                    "staff_id": grant.staff_id,
+                    "enrolment_id": written[grant.staff_id]["id"],
+                    "rule_id": rule_id,
+                    "cohort_id": cohort_id,
+                    "renews_certificate": grant.renews_certificate,
+                    "due_date": grant.due_date,
+                    "at": at,
+                }
                 for grant in chunk
             ],
-            ignore_conflicts=True,
         )
         made += len(chunk)
     return made
@@ -175,8 +201,14 @@ async def apply_rule(
         rule.agency, rule.include_sub_agencies, rule.job_title, rule.role
     ).exclude(id__in=Subquery(Assignment.filter(rule_id=rule.id).values("staff_id")))
     if only is not None:
-        query = query.filter(id__in=only)
+        # The span of ids, then the list itself: an import's newcomers are too many to bind.
+        if not only:
+            return 0
+        query = query.filter(id__gte=min(only), id__lte=max(only))
     rows = await query.order_by("id").values("id", "created_at")
+    if only is not None:
+        wanted = set(only)
+        rows = [row for row in rows if row["id"] in wanted]
     grants = [
         Grant(row["id"], rule_due_date(rule, row["created_at"].date(), today)) for row in rows
     ]
@@ -197,8 +229,7 @@ async def assign_newcomers(accounts: list[NewAccount]) -> None:
     at = now()
     ids = [account.staff.id for account in accounts]
     for rule in await active_rules(at.date()):
-        for start in range(0, len(ids), CHUNK):
-            await apply_rule(rule, at.date(), at, only=ids[start : start + CHUNK])
+        await apply_rule(rule, at.date(), at, only=ids)
 
 
 @dataclass

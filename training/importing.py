@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from training import audit, events
+from training import audit, events, sql
 from training.agencies import in_scope
+from training.auth import now
 from training.i18n import _
 from training.models import Agency, Role, Staff
 from training.staff import StaffFields, assignable_roles, field_problems, issue_password_links
@@ -24,6 +25,12 @@ REQUIRED_COLUMNS = [
 ]
 OPTIONAL_COLUMNS = ["role"]
 CHUNK = 500
+_INSERT_STAFF = """
+INSERT INTO staff (registration_number, full_name, email, agency_id, job_title, language, role,
+    is_active, password_hash, created_at)
+VALUES (:registration_number, :full_name, :email, :agency_id, :job_title, :language, :role,
+    :is_active, :password_hash, :created_at)
+"""
 
 
 class ImportRejected(ValueError):
@@ -53,6 +60,26 @@ async def _in_chunks(values: list[str], query) -> list[Staff]:
     for start in range(0, len(values), CHUNK):
         found += await query(values[start : start + CHUNK])
     return found
+
+
+async def _create_staff(values: list[dict]) -> list[Staff]:
+    """Insert the new accounts in one statement and return them with their ids: building an ORM
+    object per row to save, then reading each back, took half of a large import's own time."""
+    if not values:
+        return []
+    # Ids only grow: ours are above the largest one now (others' rows are not looked up).
+    before = await sql.scalar("SELECT MAX(id) FROM staff", {})
+    await sql.many(_INSERT_STAFF, values)
+    ids = {
+        row["registration_number"]: row["id"]
+        for row in await sql.rows(
+            "SELECT id, registration_number FROM staff WHERE id > :before", {"before": before}
+        )
+    }
+    return [
+        Staff._init_from_db(id=ids[row["registration_number"]], deactivated_at=None, **row)
+        for row in values
+    ]
 
 
 async def _check(
@@ -167,7 +194,8 @@ async def import_staff(
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: (p.line, p.column)))
     report = ImportReport()
-    new_staff: list[Staff] = []
+    new_staff: list[dict] = []
+    at = now()
     async with in_transaction():
         for done, record in enumerate(records, start=1):
             values = {
@@ -179,12 +207,16 @@ async def import_staff(
             }
             current = existing.get(record.registration_number)
             if current is None:
-                staff = Staff(
-                    registration_number=record.registration_number,
-                    role=Role(record.role or Role.LEARNER),
-                    **values,
+                new_staff.append(
+                    {
+                        "registration_number": record.registration_number,
+                        "role": Role(record.role or Role.LEARNER).value,
+                        "is_active": True,
+                        "password_hash": "",
+                        "created_at": at,
+                        **values,
+                    }
                 )
-                new_staff.append(staff)
             else:
                 changed = {k: v for k, v in values.items() if getattr(current, k) != v}
                 if changed:
@@ -205,12 +237,7 @@ async def import_staff(
                     report.unchanged += 1
             if progress and done % CHUNK == 0:
                 progress(done)
-        for start in range(0, len(new_staff), CHUNK):
-            await Staff.bulk_create(new_staff[start : start + CHUNK])
-        created = await _in_chunks(
-            [s.registration_number for s in new_staff],
-            lambda chunk: Staff.filter(registration_number__in=chunk),
-        )
+        created = await _create_staff(new_staff)
         report.password_links = await issue_password_links(created)
         report.created = len(created)
         await audit.record(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from operator import itemgetter
 
 from tortoise.connection import get_connection
 
@@ -25,6 +27,24 @@ async def rows(sql: str, params: dict) -> list[dict]:
     connection = get_connection("default")
     query, values = positional(sql, params, connection.capabilities.dialect)
     return await connection.execute_query_dict(query, values)
+
+
+async def many(sql: str, params: list[dict]) -> None:
+    """One statement run once per parameter set: bulk writes without building ORM objects."""
+    if not params:
+        return
+    connection = get_connection("default")
+    query = positional(sql, params[0], connection.capabilities.dialect)[0]
+    pick = _picker(_NAME.findall(sql))
+    await connection.execute_many(query, [pick(row) for row in params])
+
+
+def _picker(names: list[str]) -> Callable[[dict], tuple]:
+    """A row's values in the statement's order: itemgetter is several times faster than a loop
+    over 100,000 rows, but gives a bare value, not a tuple, for a single name."""
+    if len(names) == 1:
+        return lambda row: (row[names[0]],)
+    return itemgetter(*names)
 
 
 async def scalar(sql: str, params: dict) -> int:

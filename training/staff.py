@@ -6,12 +6,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from operator import itemgetter
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from training import audit, events, passwords
+from training import audit, events, passwords, sql
 from training.agencies import in_scope, manages_all, scope_agencies
 from training.auth import close_all_sessions, now, token_hash
 from training.i18n import N_, _
@@ -28,6 +29,10 @@ ROLE_LABELS = {
     Role.ADMIN: N_("Administrateur"),
 }
 LANGUAGE_LABELS = {"fr": "Français", "ar": "العربية", "en": "English"}
+_INSERT_TOKEN = """
+INSERT INTO password_token (token_hash, staff_id, created_at, expires_at)
+VALUES (:token_hash, :staff_id, :at, :expires)
+"""
 
 
 class StaffError(ProblemsError):
@@ -163,19 +168,17 @@ async def issue_password_link(staff: Staff) -> str:
 
 
 async def issue_password_links(new_staff: list[Staff]) -> list[tuple[Staff, str]]:
-    """One-time links for freshly created accounts, written in bulk."""
+    """One-time links for freshly created accounts, written in one statement (an import may
+    create 100,000: an ORM object each cost more than the rest of their writing)."""
     at = now()
+    expires_at = at + timedelta(days=PASSWORD_LINK_DAYS)
     links = [(staff, secrets.token_urlsafe(32)) for staff in new_staff]
-    tokens = [
-        PasswordToken(
-            token_hash=token_hash(token),
-            staff=staff,
-            created_at=at,
-            expires_at=at + timedelta(days=PASSWORD_LINK_DAYS),
-        )
+    rows = [
+        {"token_hash": token_hash(token), "staff_id": staff.id, "at": at, "expires": expires_at}
         for staff, token in links
     ]
-    await PasswordToken.bulk_create(tokens, batch_size=500)
+    # In the unique index's order: random hashes inserted as they come cost twice the time.
+    await sql.many(_INSERT_TOKEN, sorted(rows, key=itemgetter("token_hash")))
     return links
 
 

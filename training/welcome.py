@@ -10,7 +10,9 @@ from training.notifications import Outgoing, absolute_url, enqueue
 from training.routes import routes
 from training.staff import PASSWORD_LINK_DAYS
 
-_paths = Router(routes=routes)
+# Only the route the emails link to: finding it among all the routes, for each of an import's
+# 100,000 accounts, took a third of the time spent queuing their emails.
+_paths = Router(routes=[route for route in routes if route.name == "training:set_password"])
 
 
 async def email_password_links(accounts: list[NewAccount]) -> None:

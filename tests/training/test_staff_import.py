@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from tests.conftest import shown
 from training.importing import ImportRejected, import_staff, read_staff_file
 from training.models import AuditEvent, PasswordToken, Staff
+from training.staff import staff_for_password_token
 
 HEADER = "registration_number,full_name,email,agency_code,job_title,language,role"
 GOOD = [
@@ -60,6 +61,16 @@ async def test_good_file_creates_then_reimport_changes_nothing(world, data, file
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert again.password_links == []
     assert await PasswordToken.all().count() == tokens
+
+
+async def test_the_accounts_reported_are_the_saved_ones_with_working_links(world):
+    """What the page and the subscribers get is what was written, ids and links included."""
+    report = await run_import(csv_file(HEADER, *GOOD), world.hr_min1)
+    for person, token in report.password_links:
+        saved = await Staff.get(registration_number=person.registration_number)
+        assert (person.id, person.email, person.role) == (saved.id, saved.email, saved.role)
+        assert person.is_active and person.created_at == saved.created_at
+        assert (await staff_for_password_token(token)).id == saved.id
 
 
 async def test_changed_rows_are_updated(world):
