@@ -109,7 +109,8 @@ def run_backend(backend: Backend, args: argparse.Namespace, port: int, only: lis
         print(f"[{now()}] {backend.name}: exam rush", flush=True)
         work, url = backend.copy("rush")
         figures["rush"] = rush.run(work, dataset.environment(work, url), url, port + 1,
-                                   processes=args.processes, spread=args.spread)
+                                   processes=args.processes, spread=args.spread,
+                                   workers=args.workers)
     if "national" in only:
         print(f"[{now()}] {backend.name}: national figures", flush=True)
         figures["national"] = national_figures(backend, args, port + 2)
@@ -161,6 +162,8 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--spread", type=float, default=40.0,
                         help="seconds over which the rush's learners arrive")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes serving the exam rush")
     parser.add_argument("--national-data-dir", type=Path, default=Path("/tmp/national"))
     parser.add_argument("--national-database", default="",
                         help="PostgreSQL URL of the national data set (default: DB `national` "

@@ -1,5 +1,5 @@
 """The exam rush: every prepared learner opens the quiz, starts, answers and submits within a
-minute, against one uvicorn worker; then the database is checked."""
+minute, against one uvicorn worker (or `workers`); then the database is checked."""
 
 from __future__ import annotations
 
@@ -49,11 +49,13 @@ def run(
     *,
     processes: int,
     spread: float,
+    workers: int = 1,
 ) -> dict:
     roster = json.loads((data_dir / "roster.json").read_text())
     learners = [e for e in roster["learners"] if "attempt" not in e]
     outdir = data_dir / "rush"
-    with servers.serving("server:create_app", port, env, data_dir / "servers.log") as app:
+    log = data_dir / "servers.log"
+    with servers.serving("server:create_app", port, env, log, workers) as app:
         began = time.monotonic()
         drivers = rushdriver.start(
             f"http://127.0.0.1:{port}",
@@ -72,6 +74,7 @@ def run(
     database = asyncio.run(checks.inspect(database_url, [e["number"] for e in learners], acked))
     return {
         "learners": len(learners),
+        "workers": workers,
         "processes": processes,
         "spread_s": spread,
         "elapsed_s": elapsed,

@@ -1,4 +1,4 @@
-"""Starting, stopping and measuring one uvicorn worker for a benchmark."""
+"""Starting, stopping and measuring a uvicorn server (one worker unless asked) for a benchmark."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 UVICORN = Path(sys.executable).parent / "uvicorn"
 
 
-def start(factory: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """One uvicorn worker serving `factory` on 127.0.0.1:port, ready when this returns.
+def start(
+    factory: str, port: int, env: dict[str, str], log: Path, workers: int = 1
+) -> subprocess.Popen:
+    """uvicorn serving `factory` on 127.0.0.1:port with `workers` worker processes (one: the
+    server is the worker), ready when this returns.
 
     The app's database gets the migrations added to the code since it was made first: the app
     refuses to start without them.
@@ -35,6 +38,7 @@ def start(factory: str, port: int, env: dict[str, str], log: Path) -> subprocess
         "--no-access-log",
         "--log-level",
         "warning",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
@@ -61,8 +65,10 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serving(factory: str, port: int, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    process = start(factory, port, env, log)
+def serving(
+    factory: str, port: int, env: dict[str, str], log: Path, workers: int = 1
+) -> Iterator[subprocess.Popen]:
+    process = start(factory, port, env, log, workers)
     try:
         yield process
     finally:
@@ -70,8 +76,11 @@ def serving(factory: str, port: int, env: dict[str, str], log: Path) -> Iterator
 
 
 def resident_mb(pid: int) -> float:
-    """The process's resident memory (VmRSS), in MB."""
+    """The resident memory (VmRSS) of the process and its child processes (the workers of a
+    server started with several), in MB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    total = sum(resident_mb(int(child)) for child in children.read_text().split())
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            return total + int(line.split()[1]) / 1024
+    return total

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from courses.versions import attach_versions
 from quizzes import attempts as service
 from quizzes.attempts import QuizError, QuizStatus
-from quizzes.models import AttemptState, QuizAttempt
+from quizzes.models import AttemptState, QuizAnswer, QuizAttempt
 from quizzes.rules import QuizRules
 from quizzes.taking import content_language, enrolment_for, placeholder_filler, rules_of
 from training.auth import SignedInUser
@@ -48,11 +48,7 @@ def _status_json(status: QuizStatus, rules: QuizRules) -> dict:
     }
 
 
-async def _attempt_json(attempt: QuizAttempt, preferred: str, reveal: str = "") -> dict:
-    language = content_language(preferred, attempt.version)
-    questions = await service.shown_questions(
-        attempt, language, reveal, await placeholder_filler(language)
-    )
+def _attempt_fields(attempt: QuizAttempt) -> dict:
     return {
         "id": attempt.id,
         "number": attempt.number,
@@ -62,6 +58,17 @@ async def _attempt_json(attempt: QuizAttempt, preferred: str, reveal: str = "") 
         "submitted_at": _when(attempt.submitted_at),
         "score": attempt.score,
         "passed": attempt.passed,
+    }
+
+
+async def _attempt_json(
+    attempt: QuizAttempt, preferred: str, reveal: str = "", answers: list[QuizAnswer] | None = None
+) -> dict:
+    language = content_language(preferred, attempt.version)
+    fill = await placeholder_filler(language, attempt.version)
+    questions = await service.shown_questions(attempt, language, reveal, fill, answers)
+    return {
+        **_attempt_fields(attempt),
         "questions": [
             {
                 "position": q.position,
@@ -101,18 +108,20 @@ async def start_attempt(request: Request) -> Response:
         return _error(401, _("Connexion requise."))
     try:
         enrolment = await enrolment_for(me.id, request.path_params["slug"])
-        attempt = await service.start_attempt(enrolment, rules_of(enrolment), service.now())
+        attempt, answers = await service.begin_attempt(
+            enrolment, rules_of(enrolment), service.now()
+        )
     except QuizError as error:
         return _error(error.status, error.message)
     await attach_versions([attempt])
-    return JSONResponse(await _attempt_json(attempt, me.language), status_code=201)
+    return JSONResponse(await _attempt_json(attempt, me.language, answers=answers), status_code=201)
 
 
-async def _own(request: Request):
+async def _own(request: Request, with_enrolment: bool = True):
     me = _me(request)
     if me is None:
         raise QuizError(401, _("Connexion requise."))
-    attempt = await service.attempt_of(me.id, request.path_params["attempt_id"])
+    attempt = await service.attempt_of(me.id, request.path_params["attempt_id"], with_enrolment)
     rules = QuizRules.of(attempt.version)
     await service.expire_if_overdue(attempt, rules, service.now())
     return me, attempt, rules
@@ -120,7 +129,7 @@ async def _own(request: Request):
 
 async def get_attempt(request: Request) -> Response:
     try:
-        me, attempt, _ = await _own(request)
+        me, attempt, _ = await _own(request, with_enrolment=False)
     except QuizError as error:
         return _error(error.status, error.message)
     return JSONResponse(await _attempt_json(attempt, me.language))
@@ -142,7 +151,7 @@ def _parse_answers(body: bytes) -> dict[int, list[str]]:
 
 async def save_answers(request: Request) -> Response:
     try:
-        _, attempt, rules = await _own(request)
+        _, attempt, rules = await _own(request, with_enrolment=False)
         at = service.now()
         await service.save_answers(attempt, rules, _parse_answers(await request.body()), at)
     except QuizError as error:
@@ -161,19 +170,14 @@ async def submit(request: Request) -> Response:
 
 
 async def _result_json(me, attempt: QuizAttempt, rules: QuizRules) -> Response:
-    enrolment = await attempt.enrolment
+    enrolment = attempt.enrolment
     status = await service.quiz_status(enrolment, rules, service.now())
     reveal = service.reveal_level(attempt, rules, status.attempts_left)
-    await enrolment.refresh_from_db()
-    body = (
-        await _attempt_json(attempt, me.language, reveal)
-        if reveal
-        else {
-            key: value
-            for key, value in (await _attempt_json(attempt, me.language)).items()
-            if key != "questions"
-        }
-    )
+    await service.refresh_completion(attempt)
+    if reveal:
+        body = await _attempt_json(attempt, me.language, reveal)
+    else:  # the score alone: the questions are neither read nor shown
+        body = _attempt_fields(attempt)
     body["course_completed"] = enrolment.completed_at is not None
     body["quiz"] = _status_json(status, rules)
     return JSONResponse(body)

@@ -79,9 +79,17 @@ async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> Q
 
 async def start_attempt(enrolment: Enrolment, rules: QuizRules, at: datetime) -> QuizAttempt:
     """Resume the open attempt, or start the next one when the rules allow it."""
+    return (await begin_attempt(enrolment, rules, at))[0]
+
+
+async def begin_attempt(
+    enrolment: Enrolment, rules: QuizRules, at: datetime
+) -> tuple[QuizAttempt, list[QuizAnswer] | None]:
+    """As start_attempt, with the answers of an attempt it has just drawn, so that showing them
+    does not read them back (None: an attempt already started, whose answers are stored)."""
     status = await quiz_status(enrolment, rules, at)
     if status.open_attempt is not None:
-        return status.open_attempt
+        return status.open_attempt, None
     if status.refusal:
         raise QuizError(409, status.refusal)
     await attach_versions([enrolment])
@@ -97,29 +105,28 @@ async def start_attempt(enrolment: Enrolment, rules: QuizRules, at: datetime) ->
                 started_at=at,
                 deadline=at + rules.time_limit if rules.time_limit else None,
             )
-            await QuizAnswer.bulk_create(
-                [
-                    QuizAnswer(
-                        attempt=attempt,
-                        position=position,
-                        question_id=question.question_id,
-                        choice_ids=question.choice_ids,
-                        choice_indices=question.choice_indices,
-                    )
-                    for position, question in enumerate(drawn, start=1)
-                ]
-            )
+            answers = [
+                QuizAnswer(
+                    attempt=attempt,
+                    position=position,
+                    question_id=question.question_id,
+                    choice_ids=question.choice_ids,
+                    choice_indices=question.choice_indices,
+                )
+                for position, question in enumerate(drawn, start=1)
+            ]
+            await QuizAnswer.bulk_create(answers)
     except IntegrityError:
         # Another request (a double click, a second tab) started this very attempt first.
-        return await QuizAttempt.get(enrolment_id=enrolment.id, number=number)
-    return attempt
+        return await QuizAttempt.get(enrolment_id=enrolment.id, number=number), None
+    return attempt, answers
 
 
-async def attempt_of(staff_id: int, attempt_id: int) -> QuizAttempt:
-    """The learner's own attempt; anyone else's is not found, whoever asks."""
-    attempt = await QuizAttempt.get_or_none(id=attempt_id, staff_id=staff_id).prefetch_related(
-        "enrolment"
-    )
+async def attempt_of(staff_id: int, attempt_id: int, with_enrolment: bool = True) -> QuizAttempt:
+    """The learner's own attempt; anyone else's is not found, whoever asks. Its enrolment comes
+    joined unless the caller has no use for it (saving answers)."""
+    query = QuizAttempt.get_or_none(id=attempt_id, staff_id=staff_id)
+    attempt = await (query.select_related("enrolment") if with_enrolment else query)
     if attempt is None:
         raise QuizError(404, _("Tentative introuvable."))
     await attach_versions([attempt])
@@ -175,31 +182,33 @@ async def save_answers(
 
 
 async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) -> QuizAttempt:
-    """Grade once: of concurrent submits, one claims the attempt and the others read its result."""
+    """Grade once: of concurrent submits, one claims the attempt and the others read its result.
+
+    The answers are scored first, so that the claim writes the state and the score in one
+    statement; a submit that loses the claim writes nothing.
+    """
     bank = {q["id"]: q for q in attempt.version.question_bank}
-    passed = False
     async with in_transaction():
+        answers = await QuizAnswer.filter(attempt_id=attempt.id)
+        scores, picks = [], []
+        for answer in answers:
+            lookup = dict(zip(answer.choice_ids, answer.choice_indices, strict=True))
+            picked = {lookup[cid] for cid in answer.picked}
+            answer.score = score_answer(bank[answer.question_id], picked, rules.proportional)
+            scores.append(answer.score)
+            picks += [
+                AnswerPick(answer=answer, question_id=answer.question_id, choice_index=index)
+                for index in sorted(picked)
+            ]
+        score = percentage(scores)
+        passed = score >= rules.pass_mark
         claimed = await QuizAttempt.filter(id=attempt.id, state=AttemptState.OPEN).update(
-            state=AttemptState.GRADED, submitted_at=at
+            state=AttemptState.GRADED, submitted_at=at, score=score, passed=passed
         )
         if claimed:
-            answers = await QuizAnswer.filter(attempt_id=attempt.id)
-            scores, picks = [], []
-            for answer in answers:
-                lookup = dict(zip(answer.choice_ids, answer.choice_indices, strict=True))
-                picked = {lookup[cid] for cid in answer.picked}
-                answer.score = score_answer(bank[answer.question_id], picked, rules.proportional)
-                scores.append(answer.score)
-                picks += [
-                    AnswerPick(answer=answer, question_id=answer.question_id, choice_index=index)
-                    for index in sorted(picked)
-                ]
             if answers:  # every score in one statement
                 await QuizAnswer.bulk_update(answers, fields=["score"])
             await AnswerPick.bulk_create(picks)
-            score = percentage(scores)
-            passed = score >= rules.pass_mark
-            await QuizAttempt.filter(id=attempt.id).update(score=score, passed=passed)
             await tallies.count_graded(
                 attempt.version_id,  # type: ignore[attr-defined]
                 score,
@@ -207,10 +216,22 @@ async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) ->
                 answers,
                 [(pick.question_id, pick.choice_index) for pick in picks],
             )
-    if claimed and passed:
+    if not claimed:  # another request graded it: read its result
+        await attempt.refresh_from_db()
+        return attempt
+    attempt.state, attempt.submitted_at = AttemptState.GRADED, at
+    attempt.score, attempt.passed = score, passed
+    if passed:
         await record_quiz_passed(attempt.enrolment_id)  # type: ignore[attr-defined]
-    await attempt.refresh_from_db()
     return attempt
+
+
+async def refresh_completion(attempt: QuizAttempt) -> None:
+    """Re-read the enrolment's completion only when a passed attempt may just have completed
+    the course; otherwise it stands as read with the attempt."""
+    enrolment = attempt.enrolment
+    if attempt.passed and enrolment.completed_at is None:
+        await enrolment.refresh_from_db(fields=["completed_at"])
 
 
 @dataclass(frozen=True)
@@ -236,12 +257,19 @@ TRUE_FALSE_LABELS = {"fr": ("Vrai", "Faux"), "ar": ("صحيح", "خطأ"), "en":
 
 
 async def shown_questions(
-    attempt: QuizAttempt, language: str, reveal: str = "", fill=lambda text: text
+    attempt: QuizAttempt,
+    language: str,
+    reveal: str = "",
+    fill=lambda text: text,
+    answers: list[QuizAnswer] | None = None,
 ) -> list[ShownQuestion]:
-    """The attempt as the page shows it; `reveal` is "", "wrong" or "answers"."""
+    """The attempt as the page shows it; `reveal` is "", "wrong" or "answers". `answers`, in
+    order of position, when the caller holds them; else they are read."""
     bank = {q["id"]: q for q in attempt.version.question_bank}
+    if answers is None:
+        answers = await QuizAnswer.filter(attempt_id=attempt.id).order_by("position")
     shown = []
-    for answer in await QuizAnswer.filter(attempt_id=attempt.id).order_by("position"):
+    for answer in answers:
         question = bank[answer.question_id]
         if question["kind"] == "true-false":
             labels = TRUE_FALSE_LABELS.get(language, TRUE_FALSE_LABELS["fr"])

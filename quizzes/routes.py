@@ -61,10 +61,10 @@ async def _own_attempt(request: Request):
         attempt = await service.attempt_of(me.id, request.path_params["attempt_id"])
     except QuizError as error:
         raise _refused(error) from None
-    await attempt.fetch_related("version__course")
+    course = await Course.get(id=attempt.version.course_id)
     rules = QuizRules.of(attempt.version)
     await service.expire_if_overdue(attempt, rules, service.now())
-    return me, attempt, rules
+    return me, attempt, course, rules
 
 
 def _picks_from(form, positions: list[int]) -> dict[int, list[str]]:
@@ -72,7 +72,7 @@ def _picks_from(form, positions: list[int]) -> dict[int, list[str]]:
 
 
 async def take(request: Request) -> Response:
-    me, attempt, rules = await _own_attempt(request)
+    me, attempt, course, rules = await _own_attempt(request)
     result_url = request.url_for("quizzes:result", attempt_id=attempt.id)
     if attempt.state == AttemptState.GRADED:
         return RedirectResponse(result_url, status_code=303)
@@ -93,14 +93,14 @@ async def take(request: Request) -> Response:
         saved = True
     language = content_language(me.language, attempt.version)
     questions = await service.shown_questions(
-        attempt, language, fill=await placeholder_filler(language)
+        attempt, language, fill=await placeholder_filler(language, attempt.version)
     )
     return render(
         request,
         "quizzes/attempt.html",
         {
             "attempt": attempt,
-            "course": attempt.version.course,
+            "course": course,
             "version": attempt.version,
             "questions": questions,
             "rules": rules,
@@ -112,29 +112,29 @@ async def take(request: Request) -> Response:
 
 
 async def result(request: Request) -> Response:
-    me, attempt, rules = await _own_attempt(request)
+    me, attempt, course, rules = await _own_attempt(request)
     if attempt.state != AttemptState.GRADED:
         return RedirectResponse(
             request.url_for("quizzes:attempt", attempt_id=attempt.id), status_code=303
         )
-    enrolment = await attempt.enrolment
+    enrolment = attempt.enrolment
     status = await service.quiz_status(enrolment, rules, service.now())
     reveal = service.reveal_level(attempt, rules, status.attempts_left)
     language = content_language(me.language, attempt.version)
     questions = (
         await service.shown_questions(
-            attempt, language, reveal, fill=await placeholder_filler(language)
+            attempt, language, reveal, fill=await placeholder_filler(language, attempt.version)
         )
         if reveal
         else []
     )
-    await enrolment.refresh_from_db()
+    await service.refresh_completion(attempt)
     return render(
         request,
         "quizzes/result.html",
         {
             "attempt": attempt,
-            "course": attempt.version.course,
+            "course": course,
             "version": attempt.version,
             "rules": rules,
             "status": status,
@@ -160,7 +160,7 @@ async def statistics(request: Request) -> Response:
         raise HTTPException(404)
     stats = await version_statistics(version.id)
     bank = {q["id"]: q for q in version.question_bank}
-    fill = await placeholder_filler("fr")
+    fill = await placeholder_filler("fr", version)
     return render(
         request,
         "quizzes/statistics.html",

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from courses.enrolment import latest_enrolment
+from collections.abc import Callable
+
 from courses.localising import pick_language
-from courses.models import Course, Enrolment
+from courses.models import Enrolment
 from courses.placeholders import deployment_names, fill_placeholders
+from courses.versions import attach_versions, quiz_has_placeholders
 from quizzes.attempts import QuizError
 from quizzes.rules import QuizRules
 from training.i18n import _
 
 
 async def enrolment_for(staff_id: int, slug: str) -> Enrolment:
-    """The learner's latest enrolment in the course: the version whose quiz they take."""
-    course = await Course.get_or_none(slug=slug)
-    enrolment = await latest_enrolment(staff_id, course.id) if course else None
+    """The learner's latest enrolment in the course, with the course: one joined query."""
+    enrolment = (
+        await Enrolment.filter(staff_id=staff_id, course__slug=slug)
+        .order_by("-id")
+        .first()
+        .select_related("course")
+    )
     if enrolment is None:
         raise QuizError(404, _("Inscrivez-vous d'abord à ce cours pour passer son quiz."))
-    enrolment.course = course
+    await attach_versions([enrolment])
     return enrolment
 
 
@@ -30,6 +36,10 @@ def content_language(preferred: str, version) -> str:
     return pick_language(preferred, version.languages)
 
 
-async def placeholder_filler(language: str):
+async def placeholder_filler(language: str, version) -> Callable[[str], str]:
+    """Fills the deployment's names into the version's quiz texts; they are read (they may
+    change at any time, from the admin page) only when those texts hold placeholders."""
+    if not quiz_has_placeholders(version):
+        return lambda text: text
     names = await deployment_names(language)
     return lambda text: fill_placeholders(text, names)

@@ -3,9 +3,13 @@
 import asyncio
 import re
 
+from courses.placeholders import DEFAULT_NAMES
+from courses.versions import quiz_has_placeholders
 from quizzes.models import AttemptState, QuizAnswer, QuizAttempt
 from tests.conftest import shown
+from tests.quizzes.conftest import BANK, enrol, make_version
 from tests.quizzes.helpers import right_picks
+from training.models import DeploymentSetting
 
 
 def form_of(picks: dict, action: str) -> dict[str, list[str] | str]:
@@ -156,3 +160,42 @@ async def test_the_attempt_page_gives_its_script_the_readers_words(client, world
     page = await client.get(f"/quiz/attempts/{attempt_id}")
     assert 'data-time-left="Time left: {m} min {s} s."' in page.text
     assert 'data-saved="Answer {n} saved."' in page.text
+
+
+async def test_api_submit_answers_as_the_stored_result_and_reports_completion(
+    client, world, enrolment
+):
+    # Every lesson read: the passed attempt completes the course within the submit.
+    enrolment.lessons_completed_at = enrolment.enrolled_at
+    await enrolment.save(update_fields=["lessons_completed_at"])
+    await client.login("l-a@example.org")
+    started = (await api(client, "POST", "/api/v1/courses/quiz-test/quiz/attempts")).json()
+    attempt = await QuizAttempt.get(id=started["id"])
+    picks = await right_picks(attempt)
+    answers = {"answers": {str(p): c for p, c in picks.items()}}
+    await api(client, "PUT", f"/api/v1/attempts/{attempt.id}/answers", answers)
+    submitted = (await api(client, "POST", f"/api/v1/attempts/{attempt.id}/submit")).json()
+    assert submitted["passed"] and submitted["course_completed"] is True
+    assert submitted["quiz"]["passed"] and submitted["quiz"]["attempts_used"] == 1
+    # The answer given from memory is the one read back from the database afterwards.
+    assert (await api(client, "GET", f"/api/v1/attempts/{attempt.id}/result")).json() == submitted
+    await enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+
+
+async def test_api_quiz_texts_carry_the_deployments_names(client, world, app):
+    bank = [
+        q | {"text": {"fr": "Qui alerter ? {{ national_cert }}"}} if q["topic"] == "alpha" else q
+        for q in BANK
+    ]
+    version = await make_version(bank=bank)
+    await enrol(world.learner_a, version)
+    await DeploymentSetting.create(key="national_cert", value="le CERT d'ici")
+    await client.login("l-a@example.org")
+    started = (await api(client, "POST", "/api/v1/courses/quiz-test/quiz/attempts")).json()
+    texts = [q["text"] for q in started["questions"]]
+    assert texts.count("Qui alerter ? le CERT d'ici") == 3  # the alpha quota
+    assert quiz_has_placeholders(version)
+    plain = await make_version(slug="plain", bank=BANK)
+    assert not quiz_has_placeholders(plain)
+    assert DEFAULT_NAMES["fr"]["national_cert"] not in str(started)
