@@ -144,7 +144,8 @@ class Enrolment(Model):
     class Meta:
         table = "enrolment"
         unique_together = (("staff", "course", "cycle"),)
-        indexes = (("course_id", "completed_at"), ("enrolled_at",))
+        # (staff_id, completed_at): reports ask "did this person complete something then?"
+        indexes = (("course_id", "completed_at"), ("enrolled_at",), ("staff_id", "completed_at"))
 
 
 class LessonProgress(Model):

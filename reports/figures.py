@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,6 +24,8 @@ VALID_CERTIFICATE = (
     "AND (c.superseded_at IS NULL OR c.superseded_at >= :as_of)"
 )
 EXPIRY_WINDOW_DAYS = 60
+# The course of a record, which lists show and per-course counts group by.
+COURSE_JOIN = re.compile(r" JOIN course k ON k\.id = \w+\.course_id")
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,12 @@ class Figure:
         return self.unit == "m.staff_id" and self.member_at == ":as_of"
 
     def people_having_records(self, extra: str = "") -> str:
-        """WHERE … for memberships in scope at the as-of date with a record that counts."""
+        """WHERE … for memberships in scope at the as-of date with a record that counts. The
+        course is joined only when `extra` asks for one: a count per person needs no course."""
         where = _member(":as_of")
         if self.records:
-            where += f" AND EXISTS (SELECT 1 FROM {self.records} WHERE {self.condition}{extra})"
+            records = self.records if "k." in extra else COURSE_JOIN.sub("", self.records)
+            where += f" AND EXISTS (SELECT 1 FROM {records} WHERE {self.condition}{extra})"
         return where
 
 

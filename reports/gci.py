@@ -134,10 +134,14 @@ WHERE a.path LIKE :prefix AND ac.status = 'verified' AND ac.reviewed_at < :as_of
 
 
 async def capacity_building(
-    path: str, period: Period, thresholds: Thresholds | None = None
+    path: str,
+    period: Period,
+    thresholds: Thresholds | None = None,
+    people: tuple[int, int] | None = None,
 ) -> list[Indicator]:
     """The four indicators for a subtree ("/" for the nation) and a period, scored with the
-    given thresholds, or else with those in force."""
+    given thresholds, or else with those in force; `people` (headcount, trained) when already
+    counted for the same period and moment."""
     if thresholds is None:
         thresholds = await stored_thresholds()
     params = figures.parameters(path, period) | {
@@ -149,8 +153,12 @@ async def capacity_building(
     where = "TRUE" if national else "a.path LIKE :prefix"
     programmes = await sql.scalar(_PROGRAMMES.format(where=where), params)
     campaigns = await sql.scalar(_CAMPAIGNS, params)
-    headcount = await figures.count("headcount", path, period)
-    trained = await figures.count("trained", path, period)
+    if people is None:
+        people = (
+            await figures.count("headcount", path, period),
+            await figures.count("trained", path, period),
+        )
+    headcount, trained = people
     coverage = trained / headcount if headcount else 0.0
     professional = figures.FIGURES["professional"]
     found = await figures.rows_in_scope(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 from starlette.exceptions import HTTPException
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from reports import charts, drilldown, figures, gci
+from reports import charts, drilldown, figures, gci, stored
 from reports.access import figure_key, reader_scope
 from reports.dashboard import SMALL_GROUP_MINIMUM, children_of
 from reports.gci_pages import assessment_page, thresholds_page
@@ -95,8 +96,14 @@ async def dashboard(request: Request) -> Response:
             "coverage_chart": coverage_chart,
             "national": not scope.exact,
             "minimum": SMALL_GROUP_MINIMUM,
+            # Found once, not per cell: a ministry's table links hundreds of numbers.
+            "list_urls": {key: request.url_for("reports:list", figure=key) for key in FIGURE_KEYS},
+            "here_url": request.url_for("reports:dashboard" if scope.exact else "reports:national"),
         },
     )
+
+
+FIGURE_KEYS = tuple(figures.FIGURES)
 
 
 def _figure(request: Request, scope) -> str:
@@ -154,9 +161,16 @@ async def figure_export(request: Request) -> Response:
 
 
 async def _capacity(request: Request):
+    """The capacity indicators; people and trained people from the scope's stored dashboard
+    when it has one (counting a nation's takes a second), all counted as of its moment."""
     _staff, scope = await reader_scope(request)
     period = _period(request)
-    indicators = await gci.capacity_building(scope.path, period)
+    people = None
+    board = await stored.kept(scope.agency, period)
+    if board is not None:
+        period = replace(period, moment=board.counted_at)
+        people = (board.figures["totals"]["headcount"], board.figures["totals"]["trained"])
+    indicators = await gci.capacity_building(scope.path, period, people=people)
     return scope, period, indicators
 
 
@@ -186,6 +200,7 @@ async def gci_json(request: Request) -> Response:
         "scope": scope.agency.code if scope.agency else "national",
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "as_of": period.as_of.isoformat(),
+        "counted_at": period.moment.isoformat() if period.moment else None,
         "pillar": "capacity_building",
         "points": sum(i.points for i in indicators),
         "max_points": len(indicators) * gci.MAX_POINTS,

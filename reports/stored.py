@@ -90,6 +90,14 @@ async def dashboard_for(agency: Agency | None, period: Period, *, exact: bool) -
     return await count(agency, period, at, exact=exact, viewed_at=at)
 
 
+async def kept(agency: Agency | None, period: Period) -> StoredDashboard | None:
+    """The stored dashboard viewers of this scope and period are shown now, if there is one."""
+    if period.moment is not None:
+        return None
+    stored = await StoredDashboard.get_or_none(**_key(agency.path if agency else "/", period))
+    return stored if stored is not None and _fresh(stored, now()) else None
+
+
 async def count(
     agency: Agency | None, period: Period, at: datetime, *, exact: bool, viewed_at: datetime
 ) -> Dashboard:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_date
@@ -138,7 +138,13 @@ def format_datetime(value: datetime | None, form: str = "medium") -> str:
 
 
 def format_number(value: float | int | None) -> str:
-    return babel_decimal(value, locale=_locale()) if value is not None else "—"
+    return _decimal(value, _locale()) if value is not None else "—"
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: float | int, locale: str) -> str:
+    """Babel's formatting is slow beside a page of hundreds of figures, most of them small."""
+    return babel_decimal(value, locale=locale)
 
 
 def format_percent(value: float | None) -> str:

@@ -159,3 +159,26 @@ def test_the_refresh_command(tmp_path):
     done = amane(tmp_path, "reports", "refresh")
     assert done.returncode == 0, done.stderr
     assert "0 dashboard(s) counted again" in done.stdout
+
+
+async def test_gci_counts_people_as_the_stored_dashboard_did(
+    client, world, this_year, stored_always
+):
+    await client.login(world.hr_dir_a.email)
+    await client.get("/reports")
+    board = await StoredDashboard.get(scope_path=world.dir_a.path)
+    await completed(this_year["people"][2], this_year["version"], now())
+    body = (await client.get("/reports/gci.json")).json()
+    manpower = next(i for i in body["indicators"] if i["code"] == "4.2")
+    assert body["counted_at"] == board.counted_at.isoformat()
+    assert manpower["counts"]["trained"] == 2
+    assert manpower["counts"]["headcount"] == board.figures["totals"]["headcount"]
+    page = await client.get("/reports/gci")
+    assert "au même moment que le tableau de bord" in page.text
+    # Once the stored dashboard is old, the indicators are counted now.
+    await StoredDashboard.filter(id=board.id).update(
+        counted_at=board.counted_at - timedelta(minutes=20)
+    )
+    body = (await client.get("/reports/gci.json")).json()
+    assert body["counted_at"] is None
+    assert next(i for i in body["indicators"] if i["code"] == "4.2")["counts"]["trained"] == 3
