@@ -76,38 +76,49 @@ def _fresh(stored: StoredDashboard, at: datetime) -> bool:
     return _final(stored) or at - stored.counted_at < timedelta(minutes=_keeping.minutes)
 
 
+async def _lookup(agency: Agency | None, period: Period) -> StoredDashboard | None:
+    return await StoredDashboard.get_or_none(**_key(agency.path if agency else "/", period))
+
+
 async def dashboard_for(agency: Agency | None, period: Period, *, exact: bool) -> Dashboard:
     """The dashboard a page shows: stored if its scope is large and it was counted lately."""
     if period.moment is not None:  # a moment asked for: the figures as they were then
         return await build_dashboard(agency, period, exact=exact)
-    path = agency.path if agency else "/"
     at = now()
-    stored = await StoredDashboard.get_or_none(**_key(path, period))
+    stored = await _lookup(agency, period)
     if stored is not None and _fresh(stored, at):
         if at - stored.viewed_at > timedelta(minutes=1):
             await StoredDashboard.filter(id=stored.id).update(viewed_at=at)
         return await _restore(stored, agency, period, exact)
-    return await count(agency, period, at, exact=exact, viewed_at=at)
+    return await count(agency, period, at, exact=exact, viewed_at=at, stored=stored is not None)
 
 
 async def kept(agency: Agency | None, period: Period) -> StoredDashboard | None:
     """The stored dashboard viewers of this scope and period are shown now, if there is one."""
     if period.moment is not None:
         return None
-    stored = await StoredDashboard.get_or_none(**_key(agency.path if agency else "/", period))
+    stored = await _lookup(agency, period)
     return stored if stored is not None and _fresh(stored, now()) else None
 
 
 async def count(
-    agency: Agency | None, period: Period, at: datetime, *, exact: bool, viewed_at: datetime
+    agency: Agency | None,
+    period: Period,
+    at: datetime,
+    *,
+    exact: bool,
+    viewed_at: datetime,
+    stored: bool = True,
 ) -> Dashboard:
-    """Count the dashboard as of `at`, and store it if counting took long."""
+    """Count the dashboard as of `at`, and store it if counting took long (`stored`: whether
+    an older count may be stored, which a quick count then removes)."""
     started = time.perf_counter()
     board = await build_dashboard(agency, replace(period, moment=at), exact=exact)
     seconds = time.perf_counter() - started
     key = _key(board.path, period)
     if seconds < _keeping.live_seconds:
-        await StoredDashboard.filter(**key).delete()
+        if stored:  # no write at every view of a small agency's dashboard
+            await StoredDashboard.filter(**key).delete()
         return _unstored(board, period)
     values = {"counted_at": at, "seconds": seconds, "figures": _figures(board)}
     await _store(key, values | {"viewed_at": viewed_at, "refreshing_until": None})
