@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from tests.conftest import shown
+from tests.conftest import add_agency, shown
 from training.importing import ImportRejected, import_staff, read_staff_file
 from training.models import AuditEvent, PasswordToken, Staff
 from training.staff import staff_for_password_token
@@ -203,3 +203,13 @@ async def test_import_page_without_file(client, world):
     response = await client.submit("/staff/import", files={"file": ("", b"", "text/csv")})
     assert response.status_code == 400
     assert "choisissez un fichier" in shown(response)
+
+
+async def test_the_first_import_into_an_empty_staff_table(app):
+    """A new deployment imports its staff before anyone has an account (the command line)."""
+    await add_agency("MIN1", kind="ministry")
+    await add_agency("MIN1-A", parent="MIN1")
+    await add_agency("MIN1-B", parent="MIN1")
+    report = await run_import(csv_file(HEADER, *GOOD), None)
+    assert report.created == 3 and len(report.password_links) == 3
+    assert await Staff.all().count() == 3
