@@ -55,6 +55,7 @@ from training.models import Role
 from training.notifications import NoticeSettings, run_notifications
 from training.outbox_pages import routes as outbox_routes
 from training.routes import routes as training_routes
+from training.routing import NamedRouter
 from training.security import CSRFMiddleware, SecurityHeadersMiddleware
 from training.sending import SmtpSettings
 from training.welcome import email_password_links
@@ -231,6 +232,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=pages.exception_handlers(),
         lifespan=lifespan,
     )
+    # Starlette makes its own router: this one finds routes by name in a dict for url_for.
+    app.router = NamedRouter(app.router.routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.templates = pages.make_templates(BASE_DIR / "templates")
     return app

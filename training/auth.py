@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -18,9 +19,9 @@ from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse
 from tortoise.expressions import F, Q
 
-from training import audit, passwords
+from training import audit, passwords, sql
 from training.i18n import _
-from training.models import LoginThrottle, Session, Staff
+from training.models import Agency, LoginThrottle, Session, Staff
 
 SESSION_COOKIE = "amane_session"
 # Per account; an address (a whole office behind one NAT) gets more room before it waits.
@@ -136,24 +137,49 @@ async def close_all_sessions(staff_id: int, except_token: str = "") -> None:
     await query.delete()
 
 
+@functools.cache
+def _session_query() -> str:
+    """The session, its staff member and their agency in one statement written once (after the
+    ORM has set up the models): building it through select_related took a fifth of a lesson
+    page's time."""
+    columns = ["s.id AS s_id", "s.expires_at AS s_expires_at", "s.last_seen_at AS s_last_seen_at"]
+    columns += [f"p.{name} AS p_{name}" for name in Staff._meta.db_fields]
+    columns += [f"a.{name} AS a_{name}" for name in Agency._meta.db_fields]
+    return (
+        f'SELECT {", ".join(columns)} FROM "session" s'
+        " JOIN staff p ON p.id = s.staff_id JOIN agency a ON a.id = p.agency_id"
+        " WHERE s.token_hash = :token_hash"
+    )
+
+
+def _model_from_row(model: type[Staff] | type[Agency], row: dict, prefix: str):
+    """A model read from its prefixed columns (the ORM's own constructor for database rows)."""
+    return model._init_from_db(**{name: row[prefix + name] for name in model._meta.db_fields})
+
+
 async def staff_for_token(token: str, idle_minutes: int) -> Staff | None:
     """The active staff member behind a live session token, else None (and the session ends)."""
     if not token:
         return None
-    # One joined query: this runs before every request.
-    session = await Session.get_or_none(token_hash=token_hash(token)).select_related(
-        "staff__agency"
-    )
-    if session is None:
+    found = await sql.rows(_session_query(), {"token_hash": token_hash(token)})
+    if not found:
         return None
+    row = found[0]
+    staff = _model_from_row(Staff, row, "p_")
     at = now()
-    idle_limit = session.last_seen_at + timedelta(minutes=idle_minutes)
-    if session.expires_at <= at or idle_limit <= at or not session.staff.is_active:
-        await session.delete()
+    last_seen_at = sql.as_date(row["s_last_seen_at"])
+    expires_at = sql.as_date(row["s_expires_at"])
+    if (
+        expires_at <= at
+        or last_seen_at + timedelta(minutes=idle_minutes) <= at
+        or not staff.is_active
+    ):
+        await Session.filter(id=row["s_id"]).delete()
         return None
-    if at - session.last_seen_at >= LAST_SEEN_RESOLUTION:
-        await Session.filter(id=session.id).update(last_seen_at=at)
-    return session.staff
+    if at - last_seen_at >= LAST_SEEN_RESOLUTION:
+        await Session.filter(id=row["s_id"]).update(last_seen_at=at)
+    staff.agency = _model_from_row(Agency, row, "a_")
+    return staff
 
 
 async def change_password(staff: Staff, current: str, new: str, confirmation: str) -> str | None:

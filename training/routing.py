@@ -1,0 +1,32 @@
+"""Building URLs from route names without trying every route in turn."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, NoMatchFound, Router
+
+
+class NamedRouter(Router):
+    """Starlette's router finds a route for `url_for` by asking each route in turn, every one
+    refusing with an exception: with 150 routes and twenty links on a page that was a tenth of a
+    lesson page's time. This one looks the name up in a dict built once."""
+
+    _by_name: dict[str, list[BaseRoute]] | None = None
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        if self._by_name is None:
+            by_name: dict[str, list[BaseRoute]] = defaultdict(list)
+            for route in self.routes:
+                if (route_name := getattr(route, "name", None)) is not None:
+                    by_name[route_name].append(route)
+            self._by_name = dict(by_name)
+        for route in self._by_name.get(name, ()):
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        # Names under a mount ("mount:route") and anything else: Starlette's own search.
+        return super().url_path_for(name, **path_params)
