@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import logging
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -11,7 +10,6 @@ from tortoise.transactions import in_transaction
 
 from certificates.codes import display_code, new_code
 from certificates.models import Certificate
-from certificates.pdf import store_pdf
 from courses.models import Enrolment
 from quizzes.models import QuizAttempt
 from training import audit
@@ -20,7 +18,6 @@ from training.i18n import gettext
 from training.models import Staff
 
 CODE_TRIES = 5
-logger = logging.getLogger(__name__)
 
 
 class CertificateError(ValueError):
@@ -131,10 +128,7 @@ async def issue_certificate(enrolment_id: int) -> Certificate:
 
 
 async def issue_on_completion(enrolment: Enrolment) -> None:
-    """Subscriber of courses.events.course_completed: issue, then render the PDF once."""
-    certificate = await issue_certificate(enrolment.id)
-    try:
-        await store_pdf(certificate)
-    except Exception:
-        # The record is what counts: a PDF that failed here is rendered on first download.
-        logger.exception("certificate %s: PDF rendering failed", certificate.code)
+    """Subscriber of courses.events.course_completed: the record only. The PDF is rendered and
+    stored at the first download: WeasyPrint takes most of a second of CPU, which a learner
+    submitting a quiz (in an exam rush, two thousand of them) must not wait for."""
+    await issue_certificate(enrolment.id)

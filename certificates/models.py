@@ -75,7 +75,7 @@ class Certificate(Model):
 
 
 class CertificatePdf(Model):
-    """The PDF rendered once at issue time, so every download is the same file."""
+    """The PDF rendered once, at the first download, so every download is the same file."""
 
     id = fields.IntField(primary_key=True)
     certificate: fields.OneToOneRelation[Certificate] = fields.OneToOneField(

@@ -46,7 +46,7 @@ async def certificate_of(staff, version: CourseVersion, score: float = 92.5) -> 
 
 
 async def issued(staff, version: CourseVersion) -> Certificate:
-    """Issued without its PDF (rendered on first download): for tests about records, not files."""
+    """Issued by hand, without a quiz: for tests about records, not files."""
     enrolment = await enrol(staff, version)
     await Enrolment.filter(id=enrolment.id).update(completed_at=now())
     return await issue_certificate(enrolment.id)
