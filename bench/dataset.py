@@ -67,7 +67,7 @@ def random_picks(answer, bank: dict) -> list[str]:
 async def _prepare_learners(count: int, open_attempts: int) -> dict:
     from certificates.models import Certificate
     from courses import enrolment, reading
-    from courses.models import Course, Lesson
+    from courses.models import Course, CourseVersion, Lesson
     from quizzes import attempts
     from quizzes.models import QuizAnswer
     from quizzes.rules import QuizRules
@@ -75,6 +75,9 @@ async def _prepare_learners(count: int, open_attempts: int) -> dict:
     from training.models import Staff
 
     course = await Course.get(slug=COURSE)
+    # Learners guess (see random_picks), and a guess seldom passes: a pass mark of 0 makes every
+    # submit the heaviest one, which completes the course and issues a certificate.
+    await CourseVersion.filter(id=course.current_version_id).update(pass_mark=0)
     lessons = await Lesson.filter(version_id=course.current_version_id).order_by("sequence")
     learners = await Staff.filter(registration_number__startswith="BENCH-").order_by("id")
     roster: dict = {"slug": COURSE, "lessons": [lesson.id for lesson in lessons], "learners": []}
