@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from certificates.codes import display_code, new_code
 from certificates.models import Certificate
 from courses.models import Enrolment
+from courses.versions import attach_versions
 from quizzes.models import QuizAttempt
 from training import audit
 from training.auth import now
@@ -34,7 +35,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 async def holder_fields(staff_id: int) -> dict:
     """The holder as they are now, copied: later edits to the person never reach a certificate."""
-    staff = await Staff.get(id=staff_id).prefetch_related("agency")
+    staff = await Staff.get(id=staff_id).select_related("agency")
     return {
         "staff_id": staff.id,
         "holder_name": staff.full_name,
@@ -98,7 +99,9 @@ async def issue_certificate(enrolment_id: int) -> Certificate:
     existing = await Certificate.get_or_none(enrolment_id=enrolment_id, issue_number=1)
     if existing is not None:
         return existing
-    enrolment = await Enrolment.get(id=enrolment_id).prefetch_related("version", "course")
+    # One joined read, the version from the process's cache: this runs in the quiz submit.
+    enrolment = await Enrolment.get(id=enrolment_id).select_related("course")
+    await attach_versions([enrolment])
     issued_at = enrolment.completed_at or now()
     previous = (
         await Certificate.filter(

@@ -162,20 +162,23 @@ async def save_answers(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     try:
         me, attempt, rules = await _own(request)
+        answers = None
         if attempt.state == AttemptState.OPEN:
-            await service.grade_attempt(attempt, rules, service.now())
+            attempt, answers = await service.grade_with_answers(attempt, rules, service.now())
     except QuizError as error:
         return _error(error.status, error.message)
-    return await _result_json(me, attempt, rules)
+    return await _result_json(me, attempt, rules, answers)
 
 
-async def _result_json(me, attempt: QuizAttempt, rules: QuizRules) -> Response:
+async def _result_json(
+    me, attempt: QuizAttempt, rules: QuizRules, answers: list[QuizAnswer] | None = None
+) -> Response:
     enrolment = attempt.enrolment
     status = await service.quiz_status(enrolment, rules, service.now())
     reveal = service.reveal_level(attempt, rules, status.attempts_left)
     await service.refresh_completion(attempt)
     if reveal:
-        body = await _attempt_json(attempt, me.language, reveal)
+        body = await _attempt_json(attempt, me.language, reveal, answers)
     else:  # the score alone: the questions are neither read nor shown
         body = _attempt_fields(attempt)
     body["course_completed"] = enrolment.completed_at is not None

@@ -187,9 +187,17 @@ async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) ->
     The answers are scored first, so that the claim writes the state and the score in one
     statement; a submit that loses the claim writes nothing.
     """
+    return (await grade_with_answers(attempt, rules, at))[0]
+
+
+async def grade_with_answers(
+    attempt: QuizAttempt, rules: QuizRules, at: datetime
+) -> tuple[QuizAttempt, list[QuizAnswer] | None]:
+    """As grade_attempt, with the scored answers when this call graded them, so that showing
+    the result does not read them back (None: another request graded the attempt)."""
     bank = {q["id"]: q for q in attempt.version.question_bank}
     async with in_transaction():
-        answers = await QuizAnswer.filter(attempt_id=attempt.id)
+        answers = await QuizAnswer.filter(attempt_id=attempt.id).order_by("position")
         scores, picks = [], []
         for answer in answers:
             lookup = dict(zip(answer.choice_ids, answer.choice_indices, strict=True))
@@ -218,12 +226,12 @@ async def grade_attempt(attempt: QuizAttempt, rules: QuizRules, at: datetime) ->
             )
     if not claimed:  # another request graded it: read its result
         await attempt.refresh_from_db()
-        return attempt
+        return attempt, None
     attempt.state, attempt.submitted_at = AttemptState.GRADED, at
     attempt.score, attempt.passed = score, passed
     if passed:
         await record_quiz_passed(attempt.enrolment_id)  # type: ignore[attr-defined]
-    return attempt
+    return attempt, list(answers)
 
 
 async def refresh_completion(attempt: QuizAttempt) -> None:
