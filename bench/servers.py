@@ -75,12 +75,17 @@ def serving(
         stop(process)
 
 
-def resident_mb(pid: int) -> float:
-    """The resident memory (VmRSS) of the process and its child processes (the workers of a
-    server started with several), in MB."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    total = sum(resident_mb(int(child)) for child in children.read_text().split())
+def _own_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return total + int(line.split()[1]) / 1024
-    return total
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def resident_mb(pid: int) -> float:
+    """The resident memory (VmRSS) of one worker in MB: the server itself when it is the worker,
+    else the largest of its child processes (the workers of a server started with several)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    if not children:
+        return _own_mb(pid)
+    return max(_own_mb(int(child)) for child in children)
