@@ -1,5 +1,5 @@
 """The exam rush: every prepared learner opens the quiz, starts, answers and submits within a
-minute, against one uvicorn worker (or `workers`); then the database is checked."""
+minute, against `workers` uvicorn workers; then the database is checked."""
 
 from __future__ import annotations
 
