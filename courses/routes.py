@@ -68,18 +68,9 @@ def _rendered(markdown: str, names: tuple[tuple[str, str], ...], media_prefix: s
     return render_markdown(markdown, dict(names), lambda name: media_prefix + name)
 
 
-_media_prefixes: dict[tuple[str, int], str] = {}
-
-
 def _markdown(request: Request, version: CourseVersion, t: Localiser, markdown: str) -> Markup:
-    """A version's media address depends only on where the app is served: url_for, which tries
-    every route in turn, runs once for each."""
-    key = (request.base_url.path, version.id)
-    prefix = _media_prefixes.get(key)
-    if prefix is None:
-        media = request.url_for("courses:media", version_id=version.id, name="-").path
-        prefix = _media_prefixes[key] = media.removesuffix("-")
-    return _rendered(markdown, tuple(sorted(t.names.items())), prefix)
+    media = request.url_for("courses:media", version_id=version.id, name="-").path
+    return _rendered(markdown, tuple(sorted(t.names.items())), media.removesuffix("-"))
 
 
 async def course_catalogue(request: Request) -> Response:
