@@ -1,4 +1,4 @@
-"""A benchmark server's memory covers all its processes, when several workers serve it."""
+"""A benchmark server's memory is a worker's: its child's, when it serves through workers."""
 
 import subprocess
 import sys
@@ -16,7 +16,7 @@ SPAWNER = (
 )
 
 
-def test_resident_memory_adds_the_worker_processes():
+def test_resident_memory_is_the_worker_process():
     parent = subprocess.Popen([sys.executable, "-c", SPAWNER])
     try:
         children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
