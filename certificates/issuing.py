@@ -6,7 +6,6 @@ import calendar
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from certificates.codes import display_code, new_code
 from certificates.models import Certificate
@@ -15,6 +14,7 @@ from courses.versions import attach_versions
 from quizzes.models import QuizAttempt
 from training import audit
 from training.auth import now
+from training.database import short_transaction
 from training.i18n import gettext
 from training.models import Staff
 
@@ -74,7 +74,7 @@ async def create_certificate(
     for _ in range(CODE_TRIES):
         code = new_code()
         try:
-            async with in_transaction():
+            async with short_transaction():
                 if supersedes is not None:
                     claimed = await Certificate.filter(
                         id=supersedes.id, superseded_at=None, revoked_at=None

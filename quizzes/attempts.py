@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from courses.cohorts import quiz_opens_on
 from courses.completion import record_quiz_passed
@@ -17,6 +16,7 @@ from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
 from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
 from quizzes.rules import GRACE, QuizRules, Review
+from training.database import short_transaction
 from training.i18n import _, format_date, format_datetime
 
 
@@ -96,7 +96,7 @@ async def begin_attempt(
     drawn = draw(enrolment.version.question_bank, rules)
     number = len(status.attempts) + 1
     try:
-        async with in_transaction():
+        async with short_transaction():
             attempt = await QuizAttempt.create(
                 staff_id=enrolment.staff_id,
                 enrolment=enrolment,  # type: ignore[attr-defined]
@@ -196,7 +196,7 @@ async def grade_with_answers(
     """As grade_attempt, with the scored answers when this call graded them, so that showing
     the result does not read them back (None: another request graded the attempt)."""
     bank = {q["id"]: q for q in attempt.version.question_bank}
-    async with in_transaction():
+    async with short_transaction():
         answers = await QuizAnswer.filter(attempt_id=attempt.id).order_by("position")
         scores, picks = [], []
         for answer in answers:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import TransactionContext
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
+from tortoise.transactions import in_transaction
 
 # Each package owns its models and its migrations; the order follows the import direction.
 MODEL_APPS: dict[str, str] = {
@@ -29,6 +31,15 @@ async def _nothing_to_reset(connection) -> None:
     eighth of a worker's time in an exam rush. With this hook it still rolls back a transaction
     left open, and nothing more: the app leaves no session state behind (its only advisory lock
     is transaction-scoped, pg_advisory_xact_lock, and it never LISTENs or SETs)."""
+
+
+def short_transaction() -> TransactionContext:
+    """A transaction of a few statements of a few rows, made while a learner waits (starting or
+    grading an attempt, issuing a certificate). On SQLite its statements run without crossing
+    the event loop (training/sqlite.py); elsewhere, and inside another transaction, it is
+    in_transaction()."""
+    opener = getattr(get_connection("default"), "in_short_transaction", None)
+    return opener() if opener else in_transaction()
 
 
 def connection_config(database_url: str) -> dict:

@@ -1,22 +1,41 @@
-"""Tortoise's SQLite engine: write transactions take the write lock when they begin, and
-commits do not wait for the disk.
+"""Tortoise's SQLite engine: write transactions take the write lock when they begin, commits do
+not wait for the disk, reads made outside a transaction do not queue behind one, and short
+transactions do not make the whole process wait on the event loop.
 
 Several processes may share one SQLite file (uvicorn workers, the CLI, the notifications job).
 Under a plain (deferred) BEGIN, a transaction that reads and then writes fails at once with
 "database is locked" when another process wrote in between; BEGIN IMMEDIATE makes it wait for
 the lock instead, up to the busy timeout.
+
+Tortoise gives a process one SQLite connection, guarded by one lock that a transaction holds from
+BEGIN to COMMIT, across every await in between. Under load each of those awaits waits its turn
+in the event loop, so a transaction holds the lock for many milliseconds while every other
+request's queries, reads included, wait behind it. In WAL mode readers never block the writer
+nor each other: plain SELECTs made outside a transaction go to a few read-only connections of
+their own (each with its thread, as aiosqlite works), and only writes and transactions share the
+locked one.
+
+Writers still queue behind a transaction while it crosses the event loop statement by statement:
+each statement goes to the connection's thread and comes back through two turns of the loop,
+milliseconds each when the loop is busy. A short transaction (a quiz's answers, a certificate
+and its audit line: a few statements of a few rows) runs its statements in the loop's own thread
+instead, in microseconds each, without yielding: the lock is held for the time the work takes.
+Only its BEGIN may wait (for another process's transaction), and then it waits in the thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
+import aiosqlite
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
+    translate_exceptions,
 )
-from tortoise.exceptions import TransactionManagementError
+from tortoise.exceptions import OperationalError, TransactionManagementError
 
 # How long a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 10_000
@@ -24,6 +43,8 @@ BUSY_TIMEOUT_MS = 10_000
 # plain disk): a killed process loses nothing, a power cut may lose the last commits, never the
 # file's consistency. `sqlite://FILE?synchronous=FULL` restores a sync at every commit.
 SYNCHRONOUS = "NORMAL"
+# Read-only connections per process: a request reads through one at a time.
+READERS = 3
 
 
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):
@@ -36,14 +57,138 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
+class ShortTransactionWrapper(ImmediateTransactionWrapper):
+    """A transaction whose statements run in the event loop's thread (see the module's note):
+    only for a few statements of a few rows, never an import or an aggregate."""
+
+    @property
+    def _sqlite(self) -> sqlite3.Connection:
+        return self._connection._conn
+
+    async def begin(self) -> None:
+        """BEGIN IMMEDIATE at once when no other process is writing; otherwise wait for it in
+        the connection's thread, as any transaction does."""
+        sqlite = self._sqlite
+        sqlite.execute("PRAGMA busy_timeout=0")
+        try:
+            sqlite.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise TransactionManagementError(exc) from exc
+        finally:
+            sqlite.execute(f"PRAGMA busy_timeout={self._parent.pragmas['busy_timeout']}")
+        await super().begin()
+
+    @translate_exceptions
+    async def execute_query(self, query: str, values: list | None = None) -> tuple[int, list]:
+        sqlite = self._sqlite
+        start = sqlite.total_changes
+        self.log.debug("%s: %s", query, values)
+        rows = sqlite.execute(query.replace("\x00", "'||CHAR(0)||'"), values or ()).fetchall()
+        return (sqlite.total_changes - start) or len(rows), rows
+
+    async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
+        return list(map(dict, (await self.execute_query(query, values))[1]))
+
+    @translate_exceptions
+    async def execute_insert(self, query: str, values: list) -> int:
+        self.log.debug("%s: %s", query, values)
+        return self._sqlite.execute(query, values).lastrowid
+
+    @translate_exceptions
+    async def execute_many(self, query: str, values: list[list]) -> None:
+        self.log.debug("%s: %s", query, values)
+        self._sqlite.executemany(query, values)
+
+    async def commit(self) -> None:
+        if self._finalized:
+            raise TransactionManagementError("Transaction already finalised")
+        self._sqlite.execute("COMMIT")
+        self._finalized = True
+
+    async def rollback(self) -> None:
+        if self._finalized:
+            raise TransactionManagementError("Transaction already finalised")
+        self._sqlite.execute("ROLLBACK")
+        self._finalized = True
+
+
 class ImmediateSqliteClient(SqliteClient):
     def __init__(self, file_path: str, **kwargs) -> None:
         kwargs.setdefault("busy_timeout", BUSY_TIMEOUT_MS)
         kwargs.setdefault("synchronous", SYNCHRONOUS)
         super().__init__(file_path, **kwargs)
+        # An in-memory database exists only in its own connection.
+        self._reader_count = 0 if "memory" in file_path else READERS
+        self._idle_readers: asyncio.Queue[aiosqlite.Connection] | None = None
+        self._opening_readers = asyncio.Lock()
 
     def _in_transaction(self) -> SqliteTransactionContext:
         return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+
+    def in_short_transaction(self) -> SqliteTransactionContext:
+        return SqliteTransactionContext(ShortTransactionWrapper(self), self._lock)
+
+    async def create_connection(self, with_db: bool) -> None:
+        """Tortoise's, except that the connection may also be used from the event loop's thread
+        (short transactions), always under the client's lock, never at the same time."""
+        if self._connection is None:
+            self._connection = await aiosqlite.connect(
+                self.filename, isolation_level=None, check_same_thread=False
+            )
+            self._connection._conn.row_factory = sqlite3.Row
+            for pragma, value in self.pragmas.items():
+                await (await self._connection.execute(f"PRAGMA {pragma}={value}")).close()
+            await self._post_connect()
+
+    async def close(self) -> None:
+        if self._idle_readers is not None:
+            readers, self._idle_readers = self._idle_readers, None
+            for _ in range(self._reader_count):
+                await (await readers.get()).close()
+        await super().close()
+
+    async def execute_query(self, query: str, values: list | None = None) -> tuple[int, list]:
+        if not self._is_plain_read(query):
+            return await super().execute_query(query, values)
+        rows = await self._read(query, values)
+        return len(rows), rows
+
+    async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
+        if not self._is_plain_read(query):
+            return await super().execute_query_dict(query, values)
+        return list(map(dict, await self._read(query, values)))
+
+    def _is_plain_read(self, query: str) -> bool:
+        return self._reader_count > 0 and query.lstrip()[:6].upper() == "SELECT"
+
+    async def _read(self, query: str, values: list | None) -> list[sqlite3.Row]:
+        readers = self._idle_readers or await self._open_readers()
+        reader = await readers.get()
+        try:
+            self.log.debug("%s: %s", query, values)
+            return await reader.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
+        except sqlite3.Error as exc:
+            raise OperationalError(exc) from exc
+        finally:
+            readers.put_nowait(reader)
+
+    async def _open_readers(self) -> asyncio.Queue[aiosqlite.Connection]:
+        async with self._opening_readers:
+            if self._idle_readers is None:
+                readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+                for _ in range(self._reader_count):
+                    readers.put_nowait(await self._open_reader())
+                self._idle_readers = readers
+            return self._idle_readers
+
+    async def _open_reader(self) -> aiosqlite.Connection:
+        reader = await aiosqlite.connect(self.filename, isolation_level=None)
+        reader._conn.row_factory = sqlite3.Row
+        for pragma in (f"busy_timeout={self.pragmas['busy_timeout']}", "query_only=ON"):
+            await (await reader.execute(f"PRAGMA {pragma}")).close()
+        return reader
 
 
 client_class = ImmediateSqliteClient

@@ -1,6 +1,7 @@
 """The SQLite engine (training/sqlite.py), on a SQLite file of its own whatever database the rest
 of the suite runs on: a transaction holds the write lock from its first statement, so another
-process writing in the middle waits instead of breaking a read-then-write."""
+process writing in the middle waits instead of breaking a read-then-write, reads made outside a
+transaction do not wait for one to end, and a short transaction behaves as any other."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from collections.abc import AsyncIterator
 import pytest
 from tortoise import Tortoise
 from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from training import database
+from training.database import short_transaction
 
 
 async def open_sqlite(url: str):
@@ -59,3 +62,67 @@ async def test_commits_skip_the_disk_sync_unless_the_url_asks_for_it(sqlite_file
         "PRAGMA synchronous"
     )
     assert full[0]["synchronous"] == 2
+
+
+async def test_a_read_outside_a_transaction_does_not_wait_for_one_to_end(sqlite_file):
+    connection = get_connection("default")
+    async with in_transaction() as transaction:
+        await transaction.execute_query("UPDATE probe SET n = 41")
+        # Through the one connection Tortoise gives SQLite, this read would wait for the
+        # transaction, which waits for this test: a deadlock the timeout would report.
+        during = await asyncio.wait_for(connection.execute_query_dict("SELECT n FROM probe"), 5)
+        await transaction.execute_query("UPDATE probe SET n = 42")
+    after = await connection.execute_query_dict("SELECT n FROM probe")
+    assert (during, after) == ([{"n": 0}], [{"n": 42}])
+
+
+async def test_a_write_outside_a_transaction_is_seen_by_the_next_read(sqlite_file):
+    connection = get_connection("default")
+    for n in range(1, 6):
+        await connection.execute_query("UPDATE probe SET n = ?", [n])
+        assert await connection.execute_query_dict("SELECT n FROM probe") == [{"n": n}]
+
+
+
+def probe_value(path: str) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT n FROM probe").fetchone()[0]
+    finally:
+        connection.close()
+
+
+async def test_a_short_transaction_holds_the_write_lock_and_commits(sqlite_file):
+    async with short_transaction() as transaction:
+        await transaction.execute_query("UPDATE probe SET n = 5")
+        seen = await asyncio.to_thread(other_process_writes, sqlite_file)
+    assert seen == "database is locked"
+    assert probe_value(sqlite_file) == 5
+
+
+async def test_a_short_transaction_that_fails_writes_nothing(sqlite_file):
+    await get_connection("default").execute_script("CREATE TABLE code (c TEXT UNIQUE)")
+    with pytest.raises(IntegrityError):
+        async with short_transaction() as transaction:
+            await transaction.execute_query("UPDATE probe SET n = 9")
+            await transaction.execute_many("INSERT INTO code VALUES (?)", [["a"], ["a"]])
+    assert probe_value(sqlite_file) == 0
+    assert await get_connection("default").execute_query_dict("SELECT * FROM code") == []
+
+
+async def test_a_short_transaction_waits_for_another_process_that_is_writing(sqlite_file):
+    other = sqlite3.connect(sqlite_file, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE probe SET n = n + 1")
+
+    async def add_one() -> None:
+        async with short_transaction() as transaction:
+            await transaction.execute_query("UPDATE probe SET n = n + 1")
+
+    # The task finds the lock taken and waits in the connection's thread; the other process
+    # commits afterwards, from a thread of its own.
+    adding = asyncio.ensure_future(add_one())
+    await asyncio.to_thread(other.execute, "COMMIT")
+    await adding
+    other.close()
+    assert probe_value(sqlite_file) == 2
