@@ -162,8 +162,8 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--spread", type=float, default=40.0,
                         help="seconds over which the rush's learners arrive")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="uvicorn worker processes serving the exam rush (one per core)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes serving the exam rush")
     parser.add_argument("--national-data-dir", type=Path, default=Path("/tmp/national"))
     parser.add_argument("--national-database", default="",
                         help="PostgreSQL URL of the national data set (default: DB `national` "
