@@ -29,12 +29,14 @@ import asyncio
 import sqlite3
 
 import aiosqlite
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
     translate_exceptions,
 )
+from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError, TransactionManagementError
 
 # How long a writer waits for another process's transaction before giving up.
@@ -45,6 +47,32 @@ BUSY_TIMEOUT_MS = 10_000
 SYNCHRONOUS = "NORMAL"
 # Read-only connections per process: a request reads through one at a time.
 READERS = 3
+
+
+class ReleasingTransactionContext(SqliteTransactionContext):
+    """Tortoise's, except that a BEGIN that fails (another process held the write lock past the
+    busy timeout) or is cancelled gives the process's connection back: Tortoise's keeps its lock,
+    and every later write of the process waits for it forever."""
+
+    async def __aenter__(self) -> TransactionalDBClient:
+        await self._trxlock.acquire()
+        token = None
+        try:
+            await self.ensure_connection()
+            token = get_connections().set(self.connection_name, self.connection)
+            await self.connection.begin()
+        except BaseException as failure:
+            if token is not None:
+                get_connections().reset(token)
+            try:
+                if isinstance(failure, asyncio.CancelledError):
+                    # The BEGIN may still run in the connection's thread: undo it, after it.
+                    await self.connection._connection.rollback()
+            finally:
+                self._trxlock.release()
+            raise
+        self.token = token
+        return self.connection
 
 
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):
@@ -124,11 +152,11 @@ class ImmediateSqliteClient(SqliteClient):
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._opening_readers = asyncio.Lock()
 
-    def _in_transaction(self) -> SqliteTransactionContext:
-        return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+    def _in_transaction(self) -> ReleasingTransactionContext:
+        return ReleasingTransactionContext(ImmediateTransactionWrapper(self), self._lock)
 
-    def in_short_transaction(self) -> SqliteTransactionContext:
-        return SqliteTransactionContext(ShortTransactionWrapper(self), self._lock)
+    def in_short_transaction(self) -> ReleasingTransactionContext:
+        return ReleasingTransactionContext(ShortTransactionWrapper(self), self._lock)
 
     async def create_connection(self, with_db: bool) -> None:
         """Tortoise's, except that the connection may also be used from the event loop's thread

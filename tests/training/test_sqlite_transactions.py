@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 from tortoise import Tortoise
 from tortoise.connection import get_connection
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
 from training import database
@@ -83,7 +83,6 @@ async def test_a_write_outside_a_transaction_is_seen_by_the_next_read(sqlite_fil
         assert await connection.execute_query_dict("SELECT n FROM probe") == [{"n": n}]
 
 
-
 def probe_value(path: str) -> int:
     connection = sqlite3.connect(path)
     try:
@@ -126,3 +125,44 @@ async def test_a_short_transaction_waits_for_another_process_that_is_writing(sql
     await adding
     other.close()
     assert probe_value(sqlite_file) == 2
+
+
+@pytest.mark.parametrize("opener", [in_transaction, short_transaction])
+async def test_a_transaction_that_could_not_begin_leaves_the_connection_usable(sqlite_file, opener):
+    await Tortoise.close_connections()
+    client = await open_sqlite(f"sqlite://{sqlite_file}?busy_timeout=50")
+    other = sqlite3.connect(sqlite_file, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(TransactionManagementError, match="locked"):
+        async with opener():
+            pass
+    other.execute("ROLLBACK")
+    other.close()
+
+    assert get_connection("default") is client
+    # A lock left taken would make the next transaction of the process wait forever.
+    await asyncio.wait_for(add_one(opener), 5)
+    assert probe_value(sqlite_file) == 1
+
+
+async def test_a_transaction_cancelled_while_waiting_to_begin_leaves_no_transaction_open(
+    sqlite_file,
+):
+    other = sqlite3.connect(sqlite_file, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    waiting = asyncio.ensure_future(add_one(in_transaction))
+    await asyncio.sleep(0)  # one turn of the loop: its BEGIN is sent to the connection's thread
+    waiting.cancel()
+    await asyncio.to_thread(other.execute, "ROLLBACK")  # the BEGIN gets the lock after this
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    other.close()
+
+    await asyncio.wait_for(get_connection("default").execute_query("UPDATE probe SET n = 3"), 5)
+    # Written for good, not inside a transaction the cancelled BEGIN left open.
+    assert probe_value(sqlite_file) == 3
+
+
+async def add_one(opener) -> None:
+    async with opener() as transaction:
+        await transaction.execute_query("UPDATE probe SET n = n + 1")
