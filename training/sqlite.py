@@ -197,7 +197,7 @@ class ImmediateSqliteClient(SqliteClient):
         try:
             self.log.debug("%s: %s", query, values)
             return await reader.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
-        except sqlite3.Error as exc:
+        except sqlite3.OperationalError as exc:
             raise OperationalError(exc) from exc
         finally:
             readers.put_nowait(reader)
