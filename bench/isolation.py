@@ -4,7 +4,7 @@ On a copy of the national data set, one worker, the dashboards refresher off: a 
 for the national figures at a date not counted yet (a count of many seconds), and meanwhile
 three requests ask for the stored national figures. On SQLite they used to queue behind the
 count on the process's one connection; `training/sqlite.py` gives plain reads connections of
-their own. Run it on the code to compare:
+their own. Run it at two commits to compare them:
 
     .venv/bin/python -m bench.isolation --data-dir /tmp/national --as-of 2026-06-30
 """

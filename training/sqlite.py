@@ -49,6 +49,16 @@ SYNCHRONOUS = "NORMAL"
 READERS = 3
 
 
+def _with_nul_escaped(query: str) -> str:
+    """A NUL character spelt out in SQL, as Tortoise's SQLite client does before it runs a
+    query: sqlite3 refuses one inside a statement."""
+    return query.replace("\x00", "'||CHAR(0)||'")
+
+
+def _in_memory(file_path: str) -> bool:
+    return file_path == ":memory:" or "mode=memory" in file_path
+
+
 class ReleasingTransactionContext(SqliteTransactionContext):
     """Tortoise's, except that a BEGIN that fails (another process held the write lock past the
     busy timeout) or is cancelled gives the process's connection back: Tortoise's keeps its lock,
@@ -113,7 +123,7 @@ class ShortTransactionWrapper(ImmediateTransactionWrapper):
         sqlite = self._sqlite
         start = sqlite.total_changes
         self.log.debug("%s: %s", query, values)
-        rows = sqlite.execute(query.replace("\x00", "'||CHAR(0)||'"), values or ()).fetchall()
+        rows = sqlite.execute(_with_nul_escaped(query), values or ()).fetchall()
         return (sqlite.total_changes - start) or len(rows), rows
 
     async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
@@ -148,7 +158,7 @@ class ImmediateSqliteClient(SqliteClient):
         kwargs.setdefault("synchronous", SYNCHRONOUS)
         super().__init__(file_path, **kwargs)
         # An in-memory database exists only in its own connection.
-        self._reader_count = 0 if "memory" in file_path else READERS
+        self._reader_count = 0 if _in_memory(file_path) else READERS
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._opening_readers = asyncio.Lock()
 
@@ -196,7 +206,7 @@ class ImmediateSqliteClient(SqliteClient):
         reader = await readers.get()
         try:
             self.log.debug("%s: %s", query, values)
-            return await reader.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
+            return await reader.execute_fetchall(_with_nul_escaped(query), values)
         except sqlite3.OperationalError as exc:
             raise OperationalError(exc) from exc
         finally:
