@@ -21,12 +21,20 @@ milliseconds each when the loop is busy. A short transaction (a quiz's answers, 
 and its audit line: a few statements of a few rows) runs its statements in the loop's own thread
 instead, in microseconds each, without yielding: the lock is held for the time the work takes.
 Only its BEGIN may wait (for another process's transaction), and then it waits in the thread.
+
+Reads cross the event loop the same way: a page's handful of point lookups spent more time
+travelling to a reader's thread and back than in SQLite. A plain read is first run in the loop's
+own thread, on a read-only connection of its own, with a budget of a millisecond: past it,
+SQLite stops the read and it runs again in a reader's thread, where a query that keeps running
+past the budget (a report's counts) goes straight away from then on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
+from collections import Counter
 
 import aiosqlite
 from tortoise.backends.base.client import TransactionalDBClient
@@ -47,6 +55,12 @@ BUSY_TIMEOUT_MS = 10_000
 SYNCHRONOUS = "NORMAL"
 # Read-only connections per process: a request reads through one at a time.
 READERS = 3
+# How long a read may keep the event loop's thread before it is moved to a reader's thread, and
+# how many times a query may overrun it before it always goes there.
+INLINE_READ_BUDGET_S = 0.001
+INLINE_OVERRUNS = 3
+# SQLite looks at the clock for the budget every so many virtual-machine steps.
+_STEPS_BETWEEN_CLOCK_LOOKS = 1000
 
 
 def _with_nul_escaped(query: str) -> str:
@@ -57,6 +71,41 @@ def _with_nul_escaped(query: str) -> str:
 
 def _in_memory(file_path: str) -> bool:
     return file_path == ":memory:" or "mode=memory" in file_path
+
+
+class InlineReader:
+    """A read-only connection used from the event loop's thread, for reads that fit the budget
+    (see the module's note). Never waits for a lock: a read that would is left to the threads."""
+
+    def __init__(self, filename: str) -> None:
+        self._connection = sqlite3.connect(filename, timeout=0, check_same_thread=False)
+        self._connection.row_factory = sqlite3.Row
+        self._connection.execute("PRAGMA query_only=ON")
+        self._connection.set_progress_handler(self._over_budget, _STEPS_BETWEEN_CLOCK_LOOKS)
+        self._deadline = 0.0
+        self._overruns: Counter[str] = Counter()
+
+    def _over_budget(self) -> bool:
+        return time.perf_counter() > self._deadline
+
+    def read(self, query: str, values: list | None) -> list[sqlite3.Row] | None:
+        """The rows, or None when the query belongs in a reader's thread."""
+        if self._overruns[query] >= INLINE_OVERRUNS:
+            return None
+        self._deadline = time.perf_counter() + INLINE_READ_BUDGET_S
+        try:
+            return self._connection.execute(_with_nul_escaped(query), values or ()).fetchall()
+        except sqlite3.OperationalError as exc:
+            reason = exc.sqlite_errorcode & 0xFF  # the primary code of an extended one
+            if reason == sqlite3.SQLITE_INTERRUPT:
+                self._overruns[query] += 1
+                return None
+            if reason in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return None
+            raise
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 class ReleasingTransactionContext(SqliteTransactionContext):
@@ -161,6 +210,7 @@ class ImmediateSqliteClient(SqliteClient):
         self._reader_count = 0 if _in_memory(file_path) else READERS
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._opening_readers = asyncio.Lock()
+        self._inline_reader: InlineReader | None = None
 
     def _in_transaction(self) -> ReleasingTransactionContext:
         return ReleasingTransactionContext(ImmediateTransactionWrapper(self), self._lock)
@@ -181,6 +231,9 @@ class ImmediateSqliteClient(SqliteClient):
             await self._post_connect()
 
     async def close(self) -> None:
+        if self._inline_reader is not None:
+            self._inline_reader.close()
+            self._inline_reader = None
         if self._idle_readers is not None:
             readers, self._idle_readers = self._idle_readers, None
             for _ in range(self._reader_count):
@@ -202,6 +255,15 @@ class ImmediateSqliteClient(SqliteClient):
         return self._reader_count > 0 and query.lstrip()[:6].upper() == "SELECT"
 
     async def _read(self, query: str, values: list | None) -> list[sqlite3.Row]:
+        if self._inline_reader is None:
+            self._inline_reader = InlineReader(self.filename)
+        try:
+            rows = self._inline_reader.read(query, values)
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
+        if rows is not None:
+            self.log.debug("%s: %s", query, values)
+            return rows
         readers = self._idle_readers or await self._open_readers()
         reader = await readers.get()
         try:

@@ -1,7 +1,8 @@
 """The SQLite engine (training/sqlite.py), on a SQLite file of its own whatever database the rest
 of the suite runs on: a transaction holds the write lock from its first statement, so another
 process writing in the middle waits instead of breaking a read-then-write, reads made outside a
-transaction do not wait for one to end, and a short transaction behaves as any other."""
+transaction do not wait for one to end nor hold the event loop past their budget, and a short
+transaction behaves as any other."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from collections.abc import AsyncIterator
 import pytest
 from tortoise import Tortoise
 from tortoise.connection import get_connection
-from tortoise.exceptions import IntegrityError, TransactionManagementError
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
 from training import database
 from training.database import short_transaction
+from training.sqlite import INLINE_OVERRUNS
 
 
 async def open_sqlite(url: str):
@@ -81,6 +83,40 @@ async def test_a_write_outside_a_transaction_is_seen_by_the_next_read(sqlite_fil
     for n in range(1, 6):
         await connection.execute_query("UPDATE probe SET n = ?", [n])
         assert await connection.execute_query_dict("SELECT n FROM probe") == [{"n": n}]
+
+
+# A sixth of a second of SQLite's work: far past the budget of a read in the event loop's thread.
+NUMBERS = (
+    "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT x FROM c)"
+)
+LONG_COUNT = f"SELECT count(*) AS counted FROM {NUMBERS}"
+
+
+async def test_a_long_read_moves_out_of_the_event_loop_and_short_ones_go_on(sqlite_file):
+    connection = get_connection("default")
+    # Overrun after overrun, then straight to a reader's thread as a query known to be long.
+    for _ in range(INLINE_OVERRUNS + 1):
+        counting = asyncio.ensure_future(connection.execute_query_dict(LONG_COUNT, [1_000_000]))
+        await asyncio.sleep(0)  # the count starts in this thread and ends in another
+        for n in range(20):
+            await connection.execute_query("UPDATE probe SET n = ?", [n])
+            assert await connection.execute_query_dict("SELECT n FROM probe") == [{"n": n}]
+        # Had the count kept the event loop's thread, it would have ended before these reads.
+        assert not counting.done()
+        assert await counting == [{"counted": 1_000_000}]
+
+
+async def test_a_read_that_fits_its_budget_is_answered_whole(sqlite_file):
+    connection = get_connection("default")
+    counted = await connection.execute_query_dict(LONG_COUNT, [500])
+    assert counted == [{"counted": 500}]
+    _, rows = await connection.execute_query(f"SELECT x FROM {NUMBERS}", [200])
+    assert [row["x"] for row in rows] == list(range(1, 201))
+
+
+async def test_a_read_that_sqlite_refuses_says_why(sqlite_file):
+    with pytest.raises(OperationalError, match="no such column: missing"):
+        await get_connection("default").execute_query_dict("SELECT missing FROM probe")
 
 
 def probe_value(path: str) -> int:
