@@ -11,8 +11,22 @@ from certificates.models import Certificate
 from certificates.scope import agency_path_filter
 from certificates.status import CertificateStatus
 from training.models import Staff
+from training.sql import rows
 
 EXPIRY_WINDOWS = (30, 60, 90)
+
+# Read from the few courses, not from every certificate: a DISTINCT over 1.6 million
+# certificates took 600 ms.
+_CERTIFIED_COURSES = """
+SELECT k.slug FROM course k
+WHERE EXISTS (SELECT 1 FROM certificate c WHERE c.course_id = k.id)
+ORDER BY k.slug
+"""
+
+
+async def certified_course_slugs() -> list[str]:
+    """The courses someone holds a certificate of, for the course filter."""
+    return [row["slug"] for row in await rows(_CERTIFIED_COURSES, {})]
 
 
 async def certificates_of(staff_id: int) -> list[Certificate]:

@@ -61,7 +61,7 @@ class Certificate(Model):
     class Meta:
         table = "certificate"
         unique_together = (("enrolment", "issue_number"),)
-        indexes = (("staff_id", "course_id"), ("issued_at",))
+        indexes = (("staff_id", "course_id"), ("issued_at",), ("course_id",))
         ordering = ["-issued_at", "-id"]
 
     @property

@@ -13,7 +13,12 @@ from certificates.corrections import reissue_certificate, revoke_certificate
 from certificates.credentials import MEDIA_TYPE, check_credential, sign_credential
 from certificates.downloads import download, redirect, uploaded
 from certificates.issuing import CertificateError
-from certificates.listing import EXPIRY_WINDOWS, certificates_of, certificates_query
+from certificates.listing import (
+    EXPIRY_WINDOWS,
+    certificates_of,
+    certificates_query,
+    certified_course_slugs,
+)
 from certificates.models import Certificate, ProfessionalCertification
 from certificates.pdf import store_pdf
 from certificates.register_pages import register_routes
@@ -219,12 +224,7 @@ async def certificates_manage(request: Request) -> Response:
     size, number = request.app.state.settings.page_size, page_number(request)
     total = await query.count()
     rows = await query.offset((number - 1) * size).limit(size)
-    courses = (
-        await Certificate.all()
-        .distinct()
-        .order_by("course_slug")
-        .values_list("course_slug", flat=True)
-    )
+    courses = await certified_course_slugs()
     return render(
         request,
         "certificates/manage.html",

@@ -93,6 +93,8 @@ class Session(Model):
 
     class Meta:
         table = "session"
+        # A person's sessions are closed when they leave or change their password.
+        indexes = (("staff_id",),)
 
 
 class PasswordToken(Model):
@@ -109,6 +111,7 @@ class PasswordToken(Model):
 
     class Meta:
         table = "password_token"
+        indexes = (("staff_id",),)
 
 
 class LoginThrottle(Model):
@@ -181,3 +184,4 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox_message"
         ordering = ["-id"]
+        indexes = (("staff_id",),)

@@ -7,6 +7,7 @@ import pytest
 from certificates.models import Certificate
 from tests.certificates.conftest import issued
 from tests.conftest import add_staff, shown
+from tests.quizzes.conftest import make_version
 from training.auth import now
 from training.models import AuditEvent
 
@@ -40,6 +41,17 @@ async def test_hr_sees_who_expires_soon_in_their_scope(client, world, expiring, 
         if f"<td>{number}</td>" in page.text
     ]
     assert listed == expected
+
+
+async def test_the_course_filter_offers_the_courses_someone_is_certified_in(client, world, version):
+    await issued(world.learner_min2, version)
+    await make_version("passwords")  # nobody holds its certificate
+    await client.login(world.hr_min1.email)
+    page = await client.get("/certificates/manage")
+    assert '<option value="hygiene">hygiene</option>' in page.text
+    assert "passwords" not in page.text
+    filtered = await client.get("/certificates/manage", params={"course": "hygiene"})
+    assert '<option value="hygiene" selected>' in filtered.text
 
 
 async def test_hr_of_another_ministry_sees_only_their_own(client, world, expiring):
