@@ -129,9 +129,12 @@ def _national(lines: list[str], label: str, figures: dict | str) -> None:
         first = f"> {PAGE_TIMEOUT_S} s" if cold is None else f"{cold:.0f} ms"
         if "cold_ms" not in page:  # results of a run before stored dashboards
             first = "-"
-        ok = ms is not None and ms < page["target_ms"]
-        lines.append(f"| {name} (`{page['path']}`) | {shown} | {first} | "
-                     f"< {page['target_ms']} ms | {verdict(ok)} |")
+        if page["target_ms"] is None:
+            target, result = "-", "no target"
+        else:
+            target = f"< {page['target_ms']} ms"
+            result = verdict(ms is not None and ms < page["target_ms"])
+        lines.append(f"| {name} (`{page['path']}`) | {shown} | {first} | {target} | {result} |")
     staff_import = figures["import"]
     small = figures["rss_mb"] < figures["rss_target_mb"]
     lines += [
