@@ -22,11 +22,16 @@ and its audit line: a few statements of a few rows) runs its statements in the l
 instead, in microseconds each, without yielding: the lock is held for the time the work takes.
 Only its BEGIN may wait (for another process's transaction), and then it waits in the thread.
 
-Reads cross the event loop the same way: a page's handful of point lookups spent more time
-travelling to a reader's thread and back than in SQLite. A plain read is first run in the loop's
-own thread, on a read-only connection of its own, with a budget of a millisecond: past it,
-SQLite stops the read and it runs again in a reader's thread, where a query that keeps running
-past the budget (a report's counts) goes straight away from then on.
+Single statements cross the event loop the same way: a page's handful of point lookups and its
+one-row updates spent more time travelling to a thread and back than in SQLite. A plain read,
+or a write made outside a transaction while no transaction holds the connection, first runs in
+the loop's own thread (a read on a read-only connection of its own), with a budget of a
+millisecond: past it, SQLite stops the statement (a stopped write changes nothing) and it runs
+again in a thread, where a query that keeps running past the budget (a report's counts, a bulk
+update) goes straight away from then on. A write that would wait for another process's
+transaction goes to the thread without waiting. A commit made in the loop's thread (a write's
+or a short transaction's) now and then also checkpoints the WAL into the database file: a few
+milliseconds, once every thousand pages written.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ import asyncio
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
 
 import aiosqlite
 from tortoise.backends.base.client import TransactionalDBClient
@@ -45,7 +52,7 @@ from tortoise.backends.sqlite.client import (
     translate_exceptions,
 )
 from tortoise.connection import get_connections
-from tortoise.exceptions import OperationalError, TransactionManagementError
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 
 # How long a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 10_000
@@ -55,9 +62,9 @@ BUSY_TIMEOUT_MS = 10_000
 SYNCHRONOUS = "NORMAL"
 # Read-only connections per process: a request reads through one at a time.
 READERS = 3
-# How long a read may keep the event loop's thread before it is moved to a reader's thread, and
+# How long a statement may keep the event loop's thread before it is moved to another thread, and
 # how many times a query may overrun it before it always goes there.
-INLINE_READ_BUDGET_S = 0.001
+INLINE_BUDGET_S = 0.001
 INLINE_OVERRUNS = 3
 # SQLite looks at the clock for the budget every so many virtual-machine steps.
 _STEPS_BETWEEN_CLOCK_LOOKS = 1000
@@ -73,28 +80,31 @@ def _in_memory(file_path: str) -> bool:
     return file_path == ":memory:" or "mode=memory" in file_path
 
 
-class InlineReader:
-    """A read-only connection used from the event loop's thread, for reads that fit the budget
-    (see the module's note). Never waits for a lock: a read that would is left to the threads."""
+Result = TypeVar("Result")
 
-    def __init__(self, filename: str) -> None:
-        self._connection = sqlite3.connect(filename, timeout=0, check_same_thread=False)
-        self._connection.row_factory = sqlite3.Row
-        self._connection.execute("PRAGMA query_only=ON")
-        self._connection.set_progress_handler(self._over_budget, _STEPS_BETWEEN_CLOCK_LOOKS)
+
+class InlineBudget:
+    """Runs statements in the event loop's thread within INLINE_BUDGET_S (see the module's
+    note), and remembers the queries that keep overrunning it."""
+
+    def __init__(self) -> None:
         self._deadline = 0.0
         self._overruns: Counter[str] = Counter()
 
     def _over_budget(self) -> bool:
         return time.perf_counter() > self._deadline
 
-    def read(self, query: str, values: list | None) -> list[sqlite3.Row] | None:
-        """The rows, or None when the query belongs in a reader's thread."""
+    def run(
+        self, connection: sqlite3.Connection, query: str, work: Callable[[], Result]
+    ) -> Result | None:
+        """work()'s result, or None when the query belongs in a thread: it overran the budget
+        (SQLite stopped it, nothing written) or would have waited for a lock."""
         if self._overruns[query] >= INLINE_OVERRUNS:
             return None
-        self._deadline = time.perf_counter() + INLINE_READ_BUDGET_S
+        self._deadline = time.perf_counter() + INLINE_BUDGET_S
+        connection.set_progress_handler(self._over_budget, _STEPS_BETWEEN_CLOCK_LOOKS)
         try:
-            return self._connection.execute(_with_nul_escaped(query), values or ()).fetchall()
+            return work()
         except sqlite3.OperationalError as exc:
             reason = exc.sqlite_errorcode & 0xFF  # the primary code of an extended one
             if reason == sqlite3.SQLITE_INTERRUPT:
@@ -103,9 +113,16 @@ class InlineReader:
             if reason in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 return None
             raise
+        finally:
+            connection.set_progress_handler(None, 0)
 
-    def close(self) -> None:
-        self._connection.close()
+
+def _read_only_connection(filename: str) -> sqlite3.Connection:
+    """For reads in the event loop's thread: never waits for a lock (timeout=0)."""
+    connection = sqlite3.connect(filename, timeout=0, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA query_only=ON")
+    return connection
 
 
 class ReleasingTransactionContext(SqliteTransactionContext):
@@ -201,6 +218,23 @@ class ShortTransactionWrapper(ImmediateTransactionWrapper):
         self._finalized = True
 
 
+def _rows(connection: sqlite3.Connection, query: str, values: list | None) -> list[sqlite3.Row]:
+    return connection.execute(_with_nul_escaped(query), values or ()).fetchall()
+
+
+def _last_row_id(connection: sqlite3.Connection, query: str, values: list | None) -> int:
+    return connection.execute(query, values or ()).lastrowid
+
+
+def _changes_and_rows(
+    connection: sqlite3.Connection, query: str, values: list | None
+) -> tuple[int, list[sqlite3.Row]]:
+    """What Tortoise's execute_query answers: rows changed (or returned), and rows returned."""
+    start = connection.total_changes
+    rows = _rows(connection, query, values)
+    return (connection.total_changes - start) or len(rows), rows
+
+
 class ImmediateSqliteClient(SqliteClient):
     def __init__(self, file_path: str, **kwargs) -> None:
         kwargs.setdefault("busy_timeout", BUSY_TIMEOUT_MS)
@@ -210,7 +244,8 @@ class ImmediateSqliteClient(SqliteClient):
         self._reader_count = 0 if _in_memory(file_path) else READERS
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._opening_readers = asyncio.Lock()
-        self._inline_reader: InlineReader | None = None
+        self._inline_reader: sqlite3.Connection | None = None
+        self._inline = InlineBudget()
 
     def _in_transaction(self) -> ReleasingTransactionContext:
         return ReleasingTransactionContext(ImmediateTransactionWrapper(self), self._lock)
@@ -241,24 +276,57 @@ class ImmediateSqliteClient(SqliteClient):
         await super().close()
 
     async def execute_query(self, query: str, values: list | None = None) -> tuple[int, list]:
-        if not self._is_plain_read(query):
-            return await super().execute_query(query, values)
-        rows = await self._read(query, values)
-        return len(rows), rows
+        if self._is_plain_read(query):
+            rows = await self._read(query, values)
+            return len(rows), rows
+        written = self._write_inline(query, values, _changes_and_rows)
+        return written if written is not None else await super().execute_query(query, values)
 
     async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
-        if not self._is_plain_read(query):
+        if self._is_plain_read(query):
+            return list(map(dict, await self._read(query, values)))
+        written = self._write_inline(query, values, _changes_and_rows)
+        if written is None:
             return await super().execute_query_dict(query, values)
-        return list(map(dict, await self._read(query, values)))
+        return list(map(dict, written[1]))
+
+    async def execute_insert(self, query: str, values: list) -> int:
+        row_id = self._write_inline(query, values, _last_row_id)
+        return row_id if row_id is not None else await super().execute_insert(query, values)
+
+    def _write_inline(
+        self,
+        query: str,
+        values: list | None,
+        work: Callable[[sqlite3.Connection, str, list | None], Result],
+    ) -> Result | None:
+        """A write outside a transaction, in the event loop's thread when the connection is
+        free: run without a pause, it needs no lock of the process's own."""
+        if self._connection is None or self._lock.locked():
+            return None
+        writer = self._connection._conn
+        writer.execute("PRAGMA busy_timeout=0")
+        try:
+            result = self._inline.run(writer, query, lambda: work(writer, query, values))
+            if result is not None:
+                self.log.debug("%s: %s", query, values)
+            return result
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        finally:
+            writer.execute(f"PRAGMA busy_timeout={self.pragmas['busy_timeout']}")
 
     def _is_plain_read(self, query: str) -> bool:
         return self._reader_count > 0 and query.lstrip()[:6].upper() == "SELECT"
 
     async def _read(self, query: str, values: list | None) -> list[sqlite3.Row]:
         if self._inline_reader is None:
-            self._inline_reader = InlineReader(self.filename)
+            self._inline_reader = _read_only_connection(self.filename)
+        reader = self._inline_reader
         try:
-            rows = self._inline_reader.read(query, values)
+            rows = self._inline.run(reader, query, lambda: _rows(reader, query, values))
         except sqlite3.OperationalError as exc:
             raise OperationalError(exc) from exc
         if rows is not None:

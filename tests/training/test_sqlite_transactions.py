@@ -106,6 +106,46 @@ async def test_a_long_read_moves_out_of_the_event_loop_and_short_ones_go_on(sqli
         assert await counting == [{"counted": 1_000_000}]
 
 
+async def test_a_long_write_is_done_once_in_full_and_short_statements_go_on(sqlite_file):
+    connection = get_connection("default")
+    zeros = f"SELECT 0 FROM {NUMBERS.replace('?', '300000')}"
+    await connection.execute_script(f"CREATE TABLE tally (n INT); INSERT INTO tally {zeros}")
+    for round_ in range(1, INLINE_OVERRUNS + 2):
+        adding = asyncio.ensure_future(connection.execute_query("UPDATE tally SET n = n + 1"))
+        await asyncio.sleep(0)  # the update starts in this thread, is stopped, and starts over
+        for n in range(10):
+            assert await connection.execute_query_dict("SELECT ? AS n", [n]) == [{"n": n}]
+        assert not adding.done()
+        assert (await adding)[0] == 300_000
+        # Stopped part way, the first try changed nothing: every row was added to once.
+        tallies = await connection.execute_query_dict("SELECT min(n) lo, max(n) hi FROM tally")
+        assert tallies == [{"lo": round_, "hi": round_}]
+
+
+async def test_a_write_waits_for_another_process_that_is_writing(sqlite_file):
+    other = sqlite3.connect(sqlite_file, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE probe SET n = n + 1")
+    # Finding the file locked, the write waits in the connection's thread, not in this one.
+    connection = get_connection("default")
+    adding = asyncio.ensure_future(connection.execute_query("UPDATE probe SET n = n + 1"))
+    await asyncio.sleep(0)
+    await asyncio.to_thread(other.execute, "COMMIT")
+    assert (await adding)[0] == 1
+    other.close()
+    assert probe_value(sqlite_file) == 2
+
+
+async def test_a_write_that_breaks_a_rule_says_which(sqlite_file):
+    connection = get_connection("default")
+    await connection.execute_script("CREATE TABLE code (c TEXT UNIQUE)")
+    await connection.execute_insert("INSERT INTO code VALUES (?)", ["a"])
+    with pytest.raises(IntegrityError, match="UNIQUE constraint failed: code.c"):
+        await connection.execute_insert("INSERT INTO code VALUES (?)", ["a"])
+    with pytest.raises(OperationalError, match="no such column: missing"):
+        await connection.execute_query("UPDATE probe SET missing = 1")
+
+
 async def test_a_read_that_fits_its_budget_is_answered_whole(sqlite_file):
     connection = get_connection("default")
     counted = await connection.execute_query_dict(LONG_COUNT, [500])
