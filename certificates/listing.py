@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 
 from certificates.codes import normalise_code
 from certificates.models import Certificate
-from certificates.scope import agency_path_filter
+from certificates.scope import holder_filter
 from certificates.status import CertificateStatus
 from training.models import Staff
 from training.sql import rows
@@ -57,7 +57,7 @@ def certificates_query(
 
     `within_days` keeps the valid ones that expire in that many days, soonest first.
     """
-    query = Certificate.filter(**agency_path_filter(reader, "staff__agency"))
+    query = Certificate.filter(**holder_filter(reader))
     for word in q.split():
         query = query.filter(
             Q(holder_name__icontains=word)

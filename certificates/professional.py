@@ -15,7 +15,7 @@ from certificates.registers import (
     text_problems,
 )
 from certificates.schemes import OTHER, PROFESSIONAL_SCHEMES, scheme_label
-from certificates.scope import agency_path_filter
+from certificates.scope import holder_filter
 from training.agencies import in_scope
 from training.i18n import _
 from training.models import Agency, Role, Staff
@@ -209,7 +209,7 @@ async def certification_query(
     reader: Staff, *, q: str = "", scheme: str = "", status: str = "", agency_code: str = ""
 ):
     """Records the reader may see, filtered: words match name, number or credential id."""
-    query = ProfessionalCertification.filter(**agency_path_filter(reader, "staff__agency"))
+    query = ProfessionalCertification.filter(**holder_filter(reader))
     for word in q.split():
         query = query.filter(
             Q(staff__full_name__icontains=word)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tortoise.expressions import Subquery
-
 from courses.models import Enrolment, EnrolmentSource
-from training.agencies import manages_all, scope_agencies
+from training.agencies import manages_all, scope_staff_ids
 from training.i18n import _
 from training.models import Staff
 
@@ -21,7 +19,7 @@ def overdue_enrolments(actor: Staff, today: date):
         staff__is_active=True,
     )
     if not manages_all(actor):
-        query = query.filter(staff__agency_id__in=Subquery(scope_agencies(actor).values("id")))
+        query = query.filter(staff_id__in=scope_staff_ids(actor))
     return query.order_by("due_date", "staff__full_name", "id")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from training import audit
@@ -42,6 +43,15 @@ def scope_agencies(staff: Staff | None):
     if manages_all(staff):
         return Agency.all()
     return Agency.filter(path__startswith=staff.agency.path)
+
+
+def scope_staff_ids(staff: Staff) -> Subquery:
+    """The ids of the people in the agencies this HR officer manages. Records held by people are
+    filtered by it rather than by joining each record to its holder's agency: SQLite then reads
+    them holder by holder, where the join made it walk every record in the country (6 s for the
+    certificates of a 30-person agency at national size, 1 ms this way)."""
+    agencies = Subquery(scope_agencies(staff).values("id"))
+    return Subquery(Staff.filter(agency_id__in=agencies).values("id"))
 
 
 @dataclass

@@ -68,6 +68,8 @@ class Staff(Model):
 
     class Meta:
         table = "staff"
+        # An HR officer's records are read holder by holder, from the staff of their agencies.
+        indexes = (("agency_id",),)
 
     @property
     def is_authenticated(self) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from operator import itemgetter
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -116,7 +116,7 @@ def field_problems(fields: StaffFields, line: int, actor: Staff | None) -> list[
 
 def staff_query(actor: Staff, search: str = "", include_inactive: bool = False):
     query = (
-        Staff.filter(agency__path__startswith=actor.agency.path)
+        Staff.filter(agency_id__in=Subquery(scope_agencies(actor).values("id")))
         if actor.role == Role.HR
         else Staff.all()
     )
