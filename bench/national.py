@@ -29,8 +29,12 @@ TARGETS_MS = {
     "question statistics, most attempted course": 1000,
 }
 # Pages the issue sets no target for, measured so that their cost at this size is known: lists an
-# HR officer of the biggest ministry or an administrator pages through.
+# HR officer of the biggest ministry, of a small local authority or an administrator pages through.
 LISTS = {
+    "certificates in scope, HR of a small local authority": ("/certificates/manage", "small_hr"),
+    "valid certificates in scope, HR of a small local authority": (
+        "/certificates/manage?status=valid", "small_hr"),
+    "staff list, HR of a small local authority": ("/staff", "small_hr"),
     "certificates in scope, HR of the biggest ministry": ("/certificates/manage", "hr"),
     "valid certificates in scope, HR of the biggest ministry": (
         "/certificates/manage?status=valid", "hr"),
@@ -77,8 +81,9 @@ async def clone_postgres(url: str, name: str) -> str | None:
 
 
 async def _subjects() -> dict:
-    """Who reads what: the biggest ministry and its HR officer, an administrator, the course
-    with the most attempts; sessions opened as a login would."""
+    """Who reads what: the biggest ministry and its HR officer, a small local authority's HR
+    officer, an administrator, the course with the most attempts; sessions opened as a login
+    would."""
     from tortoise.functions import Count
 
     from courses.models import Course
@@ -90,10 +95,17 @@ async def _subjects() -> dict:
     for ministry in await Agency.filter(kind="ministry"):
         sizes[ministry] = await Staff.filter(agency__path__startswith=ministry.path).count()
     ministry = max(sizes, key=sizes.get)
-    hr = await Staff.filter(role=Role.HR, agency_id=ministry.id, is_active=True).first()
-    if hr is None:
-        hr = await Staff.filter(agency_id=ministry.id, is_active=True).first()
-        await Staff.filter(id=hr.id).update(role=Role.HR)
+    hr = await _hr_officer_of(ministry)
+    # The first local authority of 20 to 100 people: most HR officers look after one such.
+    headcounts = (
+        await Staff.filter(agency__kind="local_authority", is_active=True)
+        .annotate(n=Count("id"))
+        .group_by("agency_id")
+        .order_by("agency_id")
+        .values("agency_id", "n")
+    )
+    small = next((row["agency_id"] for row in headcounts if 20 <= row["n"] <= 100), None)
+    small_hr = hr if small is None else await _hr_officer_of(await Agency.get(id=small))
     admin = await Staff.filter(role=Role.ADMIN, is_active=True).first()
     busiest = (
         await QuizAttempt.annotate(n=Count("id"))
@@ -109,9 +121,21 @@ async def _subjects() -> dict:
         "staff": await Staff.all().count(),
         "attempts": await QuizAttempt.all().count(),
         "hr": await open_session(hr, ip="127.0.0.1", hours=12),
+        "small_hr": await open_session(small_hr, ip="127.0.0.1", hours=12),
         "admin": await open_session(admin, ip="127.0.0.1", hours=12),
         "agencies": [a.code for a in await Agency.filter(kind="ministry").limit(20)],
     }
+
+
+async def _hr_officer_of(agency):
+    """The agency's HR officer; one of its people made one when it has none."""
+    from training.models import Role, Staff
+
+    hr = await Staff.filter(role=Role.HR, agency_id=agency.id, is_active=True).first()
+    if hr is None:
+        hr = await Staff.filter(agency_id=agency.id, is_active=True).first()
+        await Staff.filter(id=hr.id).update(role=Role.HR)
+    return hr
 
 
 async def subjects(database_url: str) -> dict:
