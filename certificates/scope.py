@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from training.agencies import in_scope, scope_staff_ids
+from training.agencies import held_in_scope, in_scope
 from training.models import Agency, Role, Staff
 
 READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
@@ -30,5 +30,5 @@ def agency_path_filter(staff: Staff, relation: str) -> dict[str, str]:
 
 def holder_filter(staff: Staff) -> dict:
     """Query arguments restricting records held by people (`staff_id`) to those whose holder
-    this reader may see (see training.agencies.scope_staff_ids)."""
-    return {} if reads_all(staff) else {"staff_id__in": scope_staff_ids(staff)}
+    this reader may see."""
+    return {} if reads_all(staff) else held_in_scope(staff)

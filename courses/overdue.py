@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from courses.models import Enrolment, EnrolmentSource
-from training.agencies import manages_all, scope_staff_ids
+from training.agencies import held_in_scope, manages_all
 from training.i18n import _
 from training.models import Staff
 
@@ -19,7 +19,7 @@ def overdue_enrolments(actor: Staff, today: date):
         staff__is_active=True,
     )
     if not manages_all(actor):
-        query = query.filter(staff_id__in=scope_staff_ids(actor))
+        query = query.filter(**held_in_scope(actor))
     return query.order_by("due_date", "staff__full_name", "id")
 
 

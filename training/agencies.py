@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.connection import get_connection
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
@@ -45,13 +46,16 @@ def scope_agencies(staff: Staff | None):
     return Agency.filter(path__startswith=staff.agency.path)
 
 
-def scope_staff_ids(staff: Staff) -> Subquery:
-    """The ids of the people in the agencies this HR officer manages. Records held by people are
-    filtered by it rather than by joining each record to its holder's agency: SQLite then reads
-    them holder by holder, where the join made it walk every record in the country (6 s for the
-    certificates of a 30-person agency at national size, 1 ms this way)."""
+def held_in_scope(staff: Staff, holder: str = "staff") -> dict:
+    """Query arguments keeping the records whose `holder` (a relation to Staff) works in the
+    agencies this HR officer manages. SQLite has no hash join: joined to the holders' agencies,
+    it walked every record in the country (6 s for a 30-person agency's certificates at national
+    size), so it reads them holder by holder from the staff of those agencies instead (9 ms).
+    PostgreSQL hashes the join, faster for the biggest ministry (249 against 608 ms)."""
+    if get_connection("default").capabilities.dialect != "sqlite":
+        return {f"{holder}__agency__path__startswith": staff.agency.path}
     agencies = Subquery(scope_agencies(staff).values("id"))
-    return Subquery(Staff.filter(agency_id__in=agencies).values("id"))
+    return {f"{holder}_id__in": Subquery(Staff.filter(agency_id__in=agencies).values("id"))}
 
 
 @dataclass
