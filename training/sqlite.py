@@ -68,6 +68,8 @@ INLINE_BUDGET_S = 0.001
 INLINE_OVERRUNS = 3
 # SQLite looks at the clock for the budget every so many virtual-machine steps.
 _STEPS_BETWEEN_CLOCK_LOOKS = 1000
+# Overrunning queries remembered at most (texts vary with the length of their IN lists).
+_REMEMBERED_OVERRUNS = 1000
 
 
 def _with_nul_escaped(query: str) -> str:
@@ -81,6 +83,23 @@ def _in_memory(file_path: str) -> bool:
 
 
 Result = TypeVar("Result")
+
+
+def _rows(connection: sqlite3.Connection, query: str, values: list | None) -> list[sqlite3.Row]:
+    return connection.execute(_with_nul_escaped(query), values or ()).fetchall()
+
+
+def _last_row_id(connection: sqlite3.Connection, query: str, values: list | None) -> int:
+    return connection.execute(query, values or ()).lastrowid
+
+
+def _changes_and_rows(
+    connection: sqlite3.Connection, query: str, values: list | None
+) -> tuple[int, list[sqlite3.Row]]:
+    """What Tortoise's execute_query answers: rows changed (or returned), and rows returned."""
+    start = connection.total_changes
+    rows = _rows(connection, query, values)
+    return (connection.total_changes - start) or len(rows), rows
 
 
 class InlineBudget:
@@ -108,6 +127,8 @@ class InlineBudget:
         except sqlite3.OperationalError as exc:
             reason = exc.sqlite_errorcode & 0xFF  # the primary code of an extended one
             if reason == sqlite3.SQLITE_INTERRUPT:
+                if len(self._overruns) >= _REMEMBERED_OVERRUNS:
+                    self._overruns.clear()
                 self._overruns[query] += 1
                 return None
             if reason in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -186,11 +207,8 @@ class ShortTransactionWrapper(ImmediateTransactionWrapper):
 
     @translate_exceptions
     async def execute_query(self, query: str, values: list | None = None) -> tuple[int, list]:
-        sqlite = self._sqlite
-        start = sqlite.total_changes
         self.log.debug("%s: %s", query, values)
-        rows = sqlite.execute(_with_nul_escaped(query), values or ()).fetchall()
-        return (sqlite.total_changes - start) or len(rows), rows
+        return _changes_and_rows(self._sqlite, query, values)
 
     async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
         return list(map(dict, (await self.execute_query(query, values))[1]))
@@ -198,7 +216,7 @@ class ShortTransactionWrapper(ImmediateTransactionWrapper):
     @translate_exceptions
     async def execute_insert(self, query: str, values: list) -> int:
         self.log.debug("%s: %s", query, values)
-        return self._sqlite.execute(query, values).lastrowid
+        return _last_row_id(self._sqlite, query, values)
 
     @translate_exceptions
     async def execute_many(self, query: str, values: list[list]) -> None:
@@ -216,23 +234,6 @@ class ShortTransactionWrapper(ImmediateTransactionWrapper):
             raise TransactionManagementError("Transaction already finalised")
         self._sqlite.execute("ROLLBACK")
         self._finalized = True
-
-
-def _rows(connection: sqlite3.Connection, query: str, values: list | None) -> list[sqlite3.Row]:
-    return connection.execute(_with_nul_escaped(query), values or ()).fetchall()
-
-
-def _last_row_id(connection: sqlite3.Connection, query: str, values: list | None) -> int:
-    return connection.execute(query, values or ()).lastrowid
-
-
-def _changes_and_rows(
-    connection: sqlite3.Connection, query: str, values: list | None
-) -> tuple[int, list[sqlite3.Row]]:
-    """What Tortoise's execute_query answers: rows changed (or returned), and rows returned."""
-    start = connection.total_changes
-    rows = _rows(connection, query, values)
-    return (connection.total_changes - start) or len(rows), rows
 
 
 class ImmediateSqliteClient(SqliteClient):
@@ -300,8 +301,9 @@ class ImmediateSqliteClient(SqliteClient):
         values: list | None,
         work: Callable[[sqlite3.Connection, str, list | None], Result],
     ) -> Result | None:
-        """A write outside a transaction, in the event loop's thread when the connection is
-        free: run without a pause, it needs no lock of the process's own."""
+        """A statement outside a transaction on the process's own connection (any write, and
+        reads too on an in-memory database), in the event loop's thread when no transaction
+        holds the connection: run without a pause, it needs no lock of the process's own."""
         if self._connection is None or self._lock.locked():
             return None
         writer = self._connection._conn
