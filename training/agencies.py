@@ -46,16 +46,16 @@ def scope_agencies(staff: Staff | None):
     return Agency.filter(path__startswith=staff.agency.path)
 
 
-def held_in_scope(staff: Staff, holder: str = "staff") -> dict:
-    """Query arguments keeping the records whose `holder` (a relation to Staff) works in the
-    agencies this HR officer manages. SQLite has no hash join: joined to the holders' agencies,
+def held_in_scope(staff: Staff) -> dict:
+    """Query arguments keeping the records whose holder (`staff`) works in the agencies this HR
+    officer manages. SQLite has no hash join: joined to the holders' agencies,
     it walked every record in the country (6 s for a 30-person agency's certificates at national
     size), so it reads them holder by holder from the staff of those agencies instead (9 ms).
     PostgreSQL hashes the join, faster for the biggest ministry (249 against 608 ms)."""
     if get_connection("default").capabilities.dialect != "sqlite":
-        return {f"{holder}__agency__path__startswith": staff.agency.path}
+        return {"staff__agency__path__startswith": staff.agency.path}
     agencies = Subquery(scope_agencies(staff).values("id"))
-    return {f"{holder}_id__in": Subquery(Staff.filter(agency_id__in=agencies).values("id"))}
+    return {"staff_id__in": Subquery(Staff.filter(agency_id__in=agencies).values("id"))}
 
 
 @dataclass
