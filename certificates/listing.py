@@ -10,6 +10,7 @@ from certificates.codes import normalise_code
 from certificates.models import Certificate
 from certificates.scope import holder_filter
 from certificates.status import CertificateStatus
+from courses.models import Course
 from training.models import Staff
 from training.sql import rows
 
@@ -24,9 +25,11 @@ ORDER BY k.slug
 """
 
 
-async def certified_course_slugs() -> list[str]:
-    """The courses someone holds a certificate of, for the course filter."""
-    return [row["slug"] for row in await rows(_CERTIFIED_COURSES, {})]
+async def certified_courses() -> list[Course]:
+    """The courses someone holds a certificate of, for the course filter, with their current
+    version (its title names the course)."""
+    slugs = [row["slug"] for row in await rows(_CERTIFIED_COURSES, {})]
+    return await Course.filter(slug__in=slugs).prefetch_related("current_version")
 
 
 async def certificates_of(staff_id: int) -> list[Certificate]:

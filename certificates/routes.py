@@ -17,7 +17,7 @@ from certificates.listing import (
     EXPIRY_WINDOWS,
     certificates_of,
     certificates_query,
-    certified_course_slugs,
+    certified_courses,
 )
 from certificates.models import Certificate, ProfessionalCertification
 from certificates.pdf import store_pdf
@@ -27,6 +27,8 @@ from certificates.scope import MANAGERS, READERS, can_manage, can_read
 from certificates.status import STATUS_LABELS, CertificateStatus, status_of
 from certificates.throttling import count_lookup
 from certificates.verification import look_up_code
+from courses.localising import Localiser
+from courses.placeholders import deployment_names
 from training.auth import now
 from training.i18n import _
 from training.models import Role, Staff
@@ -224,7 +226,7 @@ async def certificates_manage(request: Request) -> Response:
     size, number = request.app.state.settings.page_size, page_number(request)
     total = await query.count()
     rows = await query.offset((number - 1) * size).limit(size)
-    courses = await certified_course_slugs()
+    courses = await certified_courses()
     return render(
         request,
         "certificates/manage.html",
@@ -235,6 +237,7 @@ async def certificates_manage(request: Request) -> Response:
             "within": within,
             "windows": EXPIRY_WINDOWS,
             "courses": courses,
+            "t": Localiser(me.language, await deployment_names(me.language)),
             "labels": STATUS_LABELS,
             "scope": me.agency if me.role == Role.HR else None,
         },
