@@ -40,7 +40,8 @@ import asyncio
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import aiosqlite
@@ -85,6 +86,22 @@ def _in_memory(file_path: str) -> bool:
 Result = TypeVar("Result")
 
 
+def _primary_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code (SQLITE_BUSY, …) of an error, extended or not."""
+    return exc.sqlite_errorcode & 0xFF
+
+
+@contextmanager
+def _without_waiting(connection: sqlite3.Connection, busy_timeout_ms: int) -> Iterator[None]:
+    """The connection fails at once with SQLITE_BUSY, instead of waiting, while another process
+    holds the write lock: the event loop's thread must never wait for one."""
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        yield
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+
+
 def _rows(connection: sqlite3.Connection, query: str, values: list | None) -> list[sqlite3.Row]:
     return connection.execute(_with_nul_escaped(query), values or ()).fetchall()
 
@@ -125,7 +142,7 @@ class InlineBudget:
         try:
             return work()
         except sqlite3.OperationalError as exc:
-            reason = exc.sqlite_errorcode & 0xFF  # the primary code of an extended one
+            reason = _primary_code(exc)
             if reason == sqlite3.SQLITE_INTERRUPT:
                 if len(self._overruns) >= _REMEMBERED_OVERRUNS:
                     self._overruns.clear()
@@ -193,16 +210,13 @@ class ShortTransactionWrapper(ImmediateTransactionWrapper):
     async def begin(self) -> None:
         """BEGIN IMMEDIATE at once when no other process is writing; otherwise wait for it in
         the connection's thread, as any transaction does."""
-        sqlite = self._sqlite
-        sqlite.execute("PRAGMA busy_timeout=0")
         try:
-            sqlite.execute("BEGIN IMMEDIATE")
+            with _without_waiting(self._sqlite, self._parent.pragmas["busy_timeout"]):
+                self._sqlite.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            if _primary_code(exc) != sqlite3.SQLITE_BUSY:
                 raise TransactionManagementError(exc) from exc
-        finally:
-            sqlite.execute(f"PRAGMA busy_timeout={self._parent.pragmas['busy_timeout']}")
         await super().begin()
 
     @translate_exceptions
@@ -256,7 +270,7 @@ class ImmediateSqliteClient(SqliteClient):
 
     async def create_connection(self, with_db: bool) -> None:
         """Tortoise's, except that the connection may also be used from the event loop's thread
-        (short transactions), always under the client's lock, never at the same time."""
+        (short transactions, single statements), never while another user holds it."""
         if self._connection is None:
             self._connection = await aiosqlite.connect(
                 self.filename, isolation_level=None, check_same_thread=False
@@ -307,18 +321,16 @@ class ImmediateSqliteClient(SqliteClient):
         if self._connection is None or self._lock.locked():
             return None
         writer = self._connection._conn
-        writer.execute("PRAGMA busy_timeout=0")
         try:
-            result = self._inline.run(writer, query, lambda: work(writer, query, values))
-            if result is not None:
-                self.log.debug("%s: %s", query, values)
-            return result
+            with _without_waiting(writer, self.pragmas["busy_timeout"]):
+                result = self._inline.run(writer, query, lambda: work(writer, query, values))
         except sqlite3.OperationalError as exc:
             raise OperationalError(exc) from exc
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(exc) from exc
-        finally:
-            writer.execute(f"PRAGMA busy_timeout={self.pragmas['busy_timeout']}")
+        if result is not None:
+            self.log.debug("%s: %s", query, values)
+        return result
 
     def _is_plain_read(self, query: str) -> bool:
         return self._reader_count > 0 and query.lstrip()[:6].upper() == "SELECT"
