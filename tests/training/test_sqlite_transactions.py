@@ -122,20 +122,6 @@ async def test_a_long_write_is_done_once_in_full_and_short_statements_go_on(sqli
         assert tallies == [{"lo": round_, "hi": round_}]
 
 
-async def test_a_write_waits_for_another_process_that_is_writing(sqlite_file):
-    other = sqlite3.connect(sqlite_file, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    other.execute("UPDATE probe SET n = n + 1")
-    # Finding the file locked, the write waits in the connection's thread, not in this one.
-    connection = get_connection("default")
-    adding = asyncio.ensure_future(connection.execute_query("UPDATE probe SET n = n + 1"))
-    await asyncio.sleep(0)
-    await asyncio.to_thread(other.execute, "COMMIT")
-    assert (await adding)[0] == 1
-    other.close()
-    assert probe_value(sqlite_file) == 2
-
-
 async def test_a_write_that_breaks_a_rule_says_which(sqlite_file):
     connection = get_connection("default")
     await connection.execute_script("CREATE TABLE code (c TEXT UNIQUE)")
@@ -185,20 +171,25 @@ async def test_a_short_transaction_that_fails_writes_nothing(sqlite_file):
     assert await get_connection("default").execute_query_dict("SELECT * FROM code") == []
 
 
-async def test_a_short_transaction_waits_for_another_process_that_is_writing(sqlite_file):
+async def add_one_outside_a_transaction() -> int:
+    return (await get_connection("default").execute_query("UPDATE probe SET n = n + 1"))[0]
+
+
+async def add_one_in_a_short_transaction() -> int:
+    return await add_one(short_transaction)
+
+
+@pytest.mark.parametrize("adder", [add_one_outside_a_transaction, add_one_in_a_short_transaction])
+async def test_a_write_waits_for_another_process_that_is_writing(sqlite_file, adder):
     other = sqlite3.connect(sqlite_file, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     other.execute("UPDATE probe SET n = n + 1")
-
-    async def add_one() -> None:
-        async with short_transaction() as transaction:
-            await transaction.execute_query("UPDATE probe SET n = n + 1")
-
-    # The task finds the lock taken and waits in the connection's thread; the other process
-    # commits afterwards, from a thread of its own.
-    adding = asyncio.ensure_future(add_one())
+    # The task finds the lock taken and waits in the connection's thread, not in this one; the
+    # other process commits afterwards, from a thread of its own.
+    adding = asyncio.ensure_future(adder())
+    await asyncio.sleep(0)
     await asyncio.to_thread(other.execute, "COMMIT")
-    await adding
+    assert await adding == 1
     other.close()
     assert probe_value(sqlite_file) == 2
 
@@ -239,6 +230,6 @@ async def test_a_transaction_cancelled_while_waiting_to_begin_leaves_no_transact
     assert probe_value(sqlite_file) == 3
 
 
-async def add_one(opener) -> None:
+async def add_one(opener) -> int:
     async with opener() as transaction:
-        await transaction.execute_query("UPDATE probe SET n = n + 1")
+        return (await transaction.execute_query("UPDATE probe SET n = n + 1"))[0]
