@@ -49,7 +49,7 @@ start() {
     cd "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         as_server_user "$bin/initdb" -D "$dir/data" -U postgres --auth=trust \
-            --encoding=UTF8 --locale=C >"$dir/initdb.log"
+            --encoding=UTF8 --locale=C --lc-ctype=C.UTF-8 >"$dir/initdb.log"
         cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
