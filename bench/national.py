@@ -40,6 +40,13 @@ LISTS = {
         "/certificates/manage?status=valid", "hr"),
     "valid certificates, administrator": ("/certificates/manage?status=valid", "admin"),
     "staff search by name, HR of the biggest ministry": ("/staff?q=martin", "hr"),
+    "staff search by a common name, administrator": ("/staff?q=idrissi", "admin"),
+    "staff search by a common name, HR of a small local authority": (
+        "/staff?q=idrissi", "small_hr"),
+    "certificate search by a common name, HR of the biggest ministry": (
+        "/certificates/manage?q=idrissi", "hr"),
+    "certificate search by a word nobody has, administrator": (
+        "/certificates/manage?q=qwerty", "admin"),
     "overdue courses, administrator": ("/overdue", "admin"),
     "people trained this year, national list": ("/reports/list/trained", "admin"),
 }
