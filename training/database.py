@@ -43,11 +43,13 @@ def short_transaction() -> TransactionContext:
 
 
 def connection_config(database_url: str) -> dict:
-    """The URL as Tortoise's engine and credentials; SQLite gets its BEGIN IMMEDIATE engine."""
+    """The URL as Tortoise's engine and credentials; SQLite gets its BEGIN IMMEDIATE engine,
+    PostgreSQL one whose transactions give their connection back when BEGIN fails."""
     config = expand_db_url(database_url)
     if config["engine"] == "tortoise.backends.sqlite":
         config["engine"] = "training.sqlite"
     elif config["engine"] == "tortoise.backends.asyncpg":
+        config["engine"] = "training.postgres"
         config["credentials"]["reset"] = _nothing_to_reset
         # asyncpg prepares every statement; after five runs PostgreSQL may keep one plan for
         # all values, blind to how skewed they are: a certificate search of the biggest
