@@ -1,4 +1,4 @@
-"""Bulk inserts through Tortoise's connection: parameterised INSERTs on SQLite, COPY on PostgreSQL.
+"""Bulk inserts through Tortoise's connection: many-row INSERTs on SQLite, COPY on PostgreSQL.
 
 Rows carry their own ids (the generator numbers them, so children can point at parents without
 reading anything back); columns a generator does not set get the model's default, so a column
@@ -12,6 +12,8 @@ from datetime import date, datetime
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
+
+from training.sql import insert_rows
 
 BATCH = 20_000
 
@@ -76,28 +78,19 @@ class Writer:
         )
         return int(rows[0]["next"])
 
-    def _sql(self, table: str, columns: tuple[str, ...]) -> str:
-        marks = (
-            ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-            if self.postgres
-            else ", ".join("?" * len(columns))
-        )
-        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
     async def insert(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:
             return
         defaults = _defaults(table, columns)
         names = columns + tuple(defaults)
-        sql = self._sql(table, names)
         tail = tuple(defaults.values())
         for start in range(0, len(rows), BATCH):
             batch = [row + tail for row in rows[start : start + BATCH]]
             if self.postgres:
                 await self._copy(table, names, batch)
                 continue
-            async with in_transaction() as connection:
-                await connection.execute_many(sql, batch)
+            async with in_transaction():
+                await insert_rows(table, names, batch)
 
     async def _copy(self, table: str, names: tuple[str, ...], batch: list[tuple]) -> None:
         """PostgreSQL's COPY through the driver: several times faster than INSERTs."""

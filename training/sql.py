@@ -39,6 +39,31 @@ async def many(sql: str, params: list[dict]) -> None:
     await connection.execute_many(query, [pick(row) for row in params])
 
 
+# SQLite binds at most 32,766 values to one statement.
+_SQLITE_VALUES_PER_STATEMENT = 32_000
+
+
+async def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Rows inserted as they are, many to a statement on SQLite: a statement run once per row
+    made the word index behind a trigger (training/search.py) write out its pending entries at
+    every row, 100,000 staff in 9.3 s instead of 1.4 s. PostgreSQL pipelines one per row."""
+    if not rows:
+        return
+    connection = get_connection("default")
+    names = ", ".join(columns)
+    if connection.capabilities.dialect == "postgres":
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+        await connection.execute_many(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        return
+    per_statement = _SQLITE_VALUES_PER_STATEMENT // len(columns)
+    one_row = "(" + ", ".join("?" * len(columns)) + ")"
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = ", ".join([one_row] * len(chunk))
+        flat = [value for row in chunk for value in row]
+        await connection.execute_query(f"INSERT INTO {table} ({names}) VALUES {values}", flat)
+
+
 def _picker(names: list[str]) -> Callable[[dict], tuple]:
     """A row's values in the statement's order: itemgetter is several times faster than a loop
     over 100,000 rows, but gives a bare value, not a tuple, for a single name."""

@@ -6,6 +6,7 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from tests.conftest import add_staff, shown
+from tests.training.test_staff_import import HEADER, csv_file, run_import
 from training.database import connection_config
 from training.models import Staff
 from training.staff import SEARCHED_COLUMNS, search_staff, staff_query
@@ -54,6 +55,14 @@ async def test_the_index_follows_renames_and_deletions(world):
     assert await found(world.admin, "comptable") == {"Nadia Tazi"}
     await person.delete()
     assert await found(world.admin, "tazi") == set()
+
+
+async def test_people_imported_from_a_file_are_found(world):
+    """An import writes its people many to a statement (training/sql.py insert_rows)."""
+    rows = [f"IM-{n},Imane Sqalli {n},imane{n}@example.org,MIN1-A,Juriste,fr," for n in range(30)]
+    await run_import(csv_file(HEADER, *rows), world.admin)
+    assert await found(world.admin, "sqalli 17") == {"Imane Sqalli 17"}
+    assert len(await found(world.admin, "sqalli")) == 30
 
 
 async def test_the_search_stays_in_the_officers_scope(client, world):
