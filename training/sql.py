@@ -8,6 +8,7 @@ from datetime import date, datetime
 from operator import itemgetter
 
 from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
 
 _NAME = re.compile(r"(?<!:):([a-z_][a-z_0-9]*)")
 
@@ -30,38 +31,69 @@ async def rows(sql: str, params: dict) -> list[dict]:
 
 
 async def many(sql: str, params: list[dict]) -> None:
-    """One statement run once per parameter set: bulk writes without building ORM objects."""
+    """An `INSERT … VALUES (…)` written for one row, run for many. On SQLite its VALUES group is
+    repeated for a few hundred rows to a statement: run once per row, the statement made the
+    word index behind a trigger (training/search.py) write out its pending entries at every
+    row, 100,000 staff in 9.3 s instead of 1.4 s. PostgreSQL pipelines it once per row."""
     if not params:
         return
-    connection = get_connection("default")
-    query = positional(sql, params[0], connection.capabilities.dialect)[0]
-    pick = _picker(_NAME.findall(sql))
-    await connection.execute_many(query, [pick(row) for row in params])
-
-
-# SQLite binds at most 32,766 values to one statement.
-_SQLITE_VALUES_PER_STATEMENT = 32_000
+    head, group, tail = _around_values(sql)
+    pick = _picker(_NAME.findall(group))
+    await _insert_in_statements(head, group, tail, [pick(row) for row in params])
 
 
 async def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows inserted as they are, many to a statement on SQLite: a statement run once per row
-    made the word index behind a trigger (training/search.py) write out its pending entries at
-    every row, 100,000 staff in 9.3 s instead of 1.4 s. PostgreSQL pipelines one per row."""
+    """Rows given as tuples in the order of `columns`, inserted as `many` does."""
+    group = "(" + ", ".join(f":{column}" for column in columns) + ")"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    await _insert_in_statements(head, group, "", rows)
+
+
+# Enough that SQLite's word index seldom flushes, far below its limit of bound values (32,766).
+_ROWS_PER_STATEMENT = 250
+
+
+def _around_values(sql: str) -> tuple[str, str, str]:
+    """The statement before its `VALUES (…)` group, the group, and what follows it."""
+    start = sql.upper().index("VALUES") + len("VALUES")
+    start = sql.index("(", start)
+    depth = 0
+    for end in range(start, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        if depth == 0:
+            break
+    head, group, tail = sql[:start], sql[start : end + 1], sql[end + 1 :]
+    if _NAME.search(head + tail):
+        raise ValueError("parameters outside the VALUES group")
+    return head, group, tail
+
+
+async def _insert_in_statements(head: str, group: str, tail: str, rows: list[tuple]) -> None:
     if not rows:
         return
     connection = get_connection("default")
-    names = ", ".join(columns)
+    texts = _NAME.split(group)[::2]  # the group's text around its parameters
     if connection.capabilities.dialect == "postgres":
-        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-        await connection.execute_many(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        # One plan for every row: each connection otherwise plans each statement for its own
+        # values (training/database.py), which made an import of 100,000 people 3 s slower.
+        async with in_transaction() as transaction:
+            await transaction.execute_script("SET LOCAL plan_cache_mode = force_generic_plan")
+            await transaction.execute_many(f"{head}{_placed(texts, 1)}{tail}", rows)
+            await transaction.execute_script("SET LOCAL plan_cache_mode TO DEFAULT")
         return
-    per_statement = _SQLITE_VALUES_PER_STATEMENT // len(columns)
-    one_row = "(" + ", ".join("?" * len(columns)) + ")"
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        values = ", ".join([one_row] * len(chunk))
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        values = ", ".join(_placed(texts, None) for _ in chunk)
         flat = [value for row in chunk for value in row]
-        await connection.execute_query(f"INSERT INTO {table} ({names}) VALUES {values}", flat)
+        await connection.execute_query(f"{head}{values}{tail}", flat)
+
+
+def _placed(texts: list[str], first: int | None) -> str:
+    """A VALUES group with its parameters numbered from `first` (PostgreSQL's `$n`) or `?`."""
+    placed = [texts[0]]
+    for n, text in enumerate(texts[1:]):
+        placed += ["?" if first is None else f"${first + n}", text]
+    return "".join(placed)
 
 
 def _picker(names: list[str]) -> Callable[[dict], tuple]:

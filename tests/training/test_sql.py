@@ -1,0 +1,52 @@
+"""Bulk inserts (training/sql.py): many rows, several statements, conflicts kept out."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from tortoise.connection import get_connection
+
+from training import sql
+
+
+@pytest.fixture
+async def probe(app) -> AsyncIterator[None]:
+    """A table of its own (PostgreSQL test databases are emptied, not dropped, between tests)."""
+    connection = get_connection("default")
+    await connection.execute_script(
+        "CREATE TABLE probe (n INTEGER PRIMARY KEY, label VARCHAR(20), kind VARCHAR(10))"
+    )
+    yield
+    await connection.execute_script("DROP TABLE probe")
+
+
+async def probe_rows() -> list[dict]:
+    return await sql.rows("SELECT n, label, kind FROM probe ORDER BY n", {})
+
+
+async def test_many_inserts_every_row_across_statements_and_skips_conflicts(probe):
+    rows = [{"n": n, "label": f"first {n}"} for n in range(600)]
+    rows += [{"n": n, "label": f"again {n}"} for n in (0, 249, 250, 599)]
+    await sql.many(
+        "INSERT INTO probe (n, label, kind) VALUES (:n, :label, 'bulk') ON CONFLICT DO NOTHING",
+        rows,
+    )
+    stored = await probe_rows()
+    assert [row["n"] for row in stored] == list(range(600))
+    assert {row["label"] for row in stored} == {f"first {n}" for n in range(600)}
+    assert {row["kind"] for row in stored} == {"bulk"}
+
+
+async def test_insert_rows_takes_tuples_in_the_columns_order(probe):
+    await sql.insert_rows("probe", ("label", "n"), [(f"row {n}", n) for n in range(260)])
+    stored = await probe_rows()
+    assert len(stored) == 260 and stored[259] == {"n": 259, "label": "row 259", "kind": None}
+
+
+async def test_many_refuses_parameters_outside_its_values(probe):
+    with pytest.raises(ValueError, match="outside the VALUES group"):
+        await sql.many(
+            "INSERT INTO probe (n, label) VALUES (:n, :label) ON CONFLICT (n) DO UPDATE SET "
+            "label = :label",
+            [{"n": 1, "label": "x"}],
+        )
+    assert await probe_rows() == []
