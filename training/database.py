@@ -30,7 +30,8 @@ async def _nothing_to_reset(connection) -> None:
     back to the pool: one more round trip after every query made outside a transaction, an
     eighth of a worker's time in an exam rush. With this hook it still rolls back a transaction
     left open, and nothing more: the app leaves no session state behind (its only advisory lock
-    is transaction-scoped, pg_advisory_xact_lock, and it never LISTENs or SETs)."""
+    is transaction-scoped, pg_advisory_xact_lock, its only SETs are SET LOCAL, undone with their
+    transaction, and it never LISTENs)."""
 
 
 def short_transaction() -> TransactionContext:
