@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from tortoise import Tortoise
 from tortoise.connection import get_connection
-from tortoise.transactions import in_transaction
 
 from training.sql import insert_rows
 
@@ -89,8 +88,7 @@ class Writer:
             if self.postgres:
                 await self._copy(table, names, batch)
                 continue
-            async with in_transaction():
-                await insert_rows(table, names, batch)
+            await insert_rows(table, names, batch)
 
     async def _copy(self, table: str, names: tuple[str, ...], batch: list[tuple]) -> None:
         """PostgreSQL's COPY through the driver: several times faster than INSERTs."""

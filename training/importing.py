@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from tortoise.transactions import in_transaction
 
@@ -26,10 +25,12 @@ REQUIRED_COLUMNS = [
 ]
 OPTIONAL_COLUMNS = ["role"]
 CHUNK = 500
-_STAFF_COLUMNS = (
-    "registration_number", "full_name", "email", "agency_id", "job_title", "language", "role",
-    "is_active", "password_hash", "created_at",
-)  # fmt: skip
+_INSERT_STAFF = """
+INSERT INTO staff (registration_number, full_name, email, agency_id, job_title, language, role,
+    is_active, password_hash, created_at)
+VALUES (:registration_number, :full_name, :email, :agency_id, :job_title, :language, :role,
+    :is_active, :password_hash, :created_at)
+"""
 
 
 class ImportRejected(ValueError):
@@ -68,7 +69,7 @@ async def _create_staff(values: list[dict]) -> list[Staff]:
         return []
     # Ids only grow: ours are above the largest one now (others' rows are not looked up).
     before = await sql.scalar("SELECT MAX(id) FROM staff", {})
-    await sql.insert_rows("staff", _STAFF_COLUMNS, list(map(itemgetter(*_STAFF_COLUMNS), values)))
+    await sql.many(_INSERT_STAFF, values)
     ids = {
         row["registration_number"]: row["id"]
         for row in await sql.rows(

@@ -69,23 +69,24 @@ def _around_values(sql: str) -> tuple[str, str, str]:
 
 
 async def _insert_in_statements(head: str, group: str, tail: str, rows: list[tuple]) -> None:
+    """All the rows or none, whether or not a transaction is open."""
     if not rows:
         return
-    connection = get_connection("default")
     texts = _NAME.split(group)[::2]  # the group's text around its parameters
-    if connection.capabilities.dialect == "postgres":
-        # One plan for every row: each connection otherwise plans each statement for its own
-        # values (training/database.py), which made an import of 100,000 people 3 s slower.
-        async with in_transaction() as transaction:
+    async with in_transaction() as transaction:
+        if transaction.capabilities.dialect == "postgres":
+            # One plan for every row: each connection otherwise plans each statement for its
+            # own values (training/database.py), which made an import of 100,000 people 3 s
+            # slower.
             await transaction.execute_script("SET LOCAL plan_cache_mode = force_generic_plan")
             await transaction.execute_many(f"{head}{_placed(texts, 1)}{tail}", rows)
             await transaction.execute_script("SET LOCAL plan_cache_mode TO DEFAULT")
-        return
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        chunk = rows[start : start + _ROWS_PER_STATEMENT]
-        values = ", ".join(_placed(texts, None) for _ in chunk)
-        flat = [value for row in chunk for value in row]
-        await connection.execute_query(f"{head}{values}{tail}", flat)
+            return
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[start : start + _ROWS_PER_STATEMENT]
+            values = ", ".join(_placed(texts, None) for _ in chunk)
+            flat = [value for row in chunk for value in row]
+            await transaction.execute_query(f"{head}{values}{tail}", flat)
 
 
 def _placed(texts: list[str], first: int | None) -> str:

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
 
 from training import sql
 
@@ -49,4 +50,11 @@ async def test_many_refuses_parameters_outside_its_values(probe):
             "label = :label",
             [{"n": 1, "label": "x"}],
         )
+    assert await probe_rows() == []
+
+
+async def test_many_writes_nothing_when_a_row_is_refused(probe):
+    rows = [{"n": n, "label": f"row {n}"} for n in range(400)] + [{"n": 3, "label": "twice"}]
+    with pytest.raises(IntegrityError):
+        await sql.many("INSERT INTO probe (n, label) VALUES (:n, :label)", rows)
     assert await probe_rows() == []
