@@ -8,6 +8,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import jinja2
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -41,6 +42,24 @@ def _shared_context(request: Request) -> dict:
     }
 
 
+@jinja2.pass_context
+def _url_for(context: dict, name: str, /, **path_params) -> URL:
+    """A page's links as paths from the site's root: Starlette's own `url_for` makes each one an
+    absolute URL from the request's host (a fifth of a lesson page's rendering), and a path is
+    also right behind a proxy that does not pass the public host or scheme on."""
+    request: Request = context["request"]
+    path = request.app.router.url_path_for(name, **path_params)
+    return URL(request.scope.get("root_path", "").rstrip("/") + path)
+
+
+@jinja2.pass_context
+def _this_page(context: dict, **changes) -> URL:
+    """This page's path and query with some parameters changed (pager and sort links), as a path
+    like every other link."""
+    url = context["request"].url
+    return URL(url.path + (f"?{url.query}" if url.query else "")).include_query_params(**changes)
+
+
 def make_templates(directory: Path) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
@@ -50,6 +69,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
     )
+    env.globals.update(url_for=_url_for, this_page=_this_page)
     env.filters.update(
         date=i18n.format_date,
         datetime=i18n.format_datetime,
