@@ -49,6 +49,9 @@ LISTS = {
         "/certificates/manage?q=qwerty", "admin"),
     "overdue courses, administrator": ("/overdue", "admin"),
     "people trained this year, national list": ("/reports/list/trained", "admin"),
+    "people trained this year, national list by date": (
+        "/reports/list/trained?sort=date", "admin"),
+    "holders of a valid certificate, national list": ("/reports/list/certified", "admin"),
 }
 IMPORT_ROWS = 100_000
 IMPORT_TARGET_S = 20

@@ -62,9 +62,11 @@ class Certificate(Model):
         table = "certificate"
         unique_together = (("enrolment", "issue_number"),)
         # With the revocation and correction dates, the valid certificates are counted from
-        # the index alone (1.3 s for a million without them).
+        # the index alone (1.3 s for a million without them); by person, whether someone holds
+        # one is read from the first index alone (the national list of certified people took
+        # 1.7 s reading each person's certificates).
         indexes = (
-            ("staff_id", "course_id"),
+            ("staff_id", "course_id", "expires_at", "issued_at", "revoked_at", "superseded_at"),
             ("issued_at",),
             ("course_id",),
             ("expires_at", "revoked_at", "superseded_at"),

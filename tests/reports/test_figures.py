@@ -6,7 +6,8 @@ from reports import drilldown, figures, gci
 from reports.membership import sync_memberships
 from reports.models import StandardsProgramme
 from reports.periods import year_period
-from tests.reports.conftest import at
+from tests.conftest import add_staff
+from tests.reports.conftest import JAN, at, completed
 from training.models import Staff
 
 
@@ -26,6 +27,39 @@ async def test_lists_match_their_counts(world, year):
         for path in ("/", world.min1.path, world.dir_a.path):
             rows = await drilldown.list_rows(key, path, year["period"])
             assert len(rows) == await figures.count(key, path, year["period"]), key
+
+
+async def test_pages_of_a_list_follow_the_whole_list(world, year):
+    """Lists of people choose a page's people before grouping their records: page after page
+    must give the whole list's rows in its order, ties on the sorted column included."""
+    version = year["version"]
+    for number in ("T1", "T2", "T3"):
+        twin = await add_staff(number, world.dir_b, full_name="Agent Homonyme", created_at=JAN)
+        await completed(twin, version, at(4 + int(number[1])))
+    await sync_memberships(at=JAN)
+    period = year["period"]
+    for key in ("headcount", "trained", "in_progress"):
+        for path in ("/", world.min1.path):
+            for sort in drilldown.SORTS:
+                for descending in (False, True):
+                    whole = await drilldown.list_rows(
+                        key, path, period, sort=sort, descending=descending
+                    )
+                    paged = []
+                    for offset in range(0, len(whole) + 2, 2):
+                        paged += await drilldown.list_rows(
+                            key,
+                            path,
+                            period,
+                            sort=sort,
+                            descending=descending,
+                            limit=2,
+                            offset=offset,
+                        )
+                    assert paged == whole, (key, path, sort, descending)
+    trained = await drilldown.list_rows("trained", "/", period, limit=3)
+    assert [row["registration_number"] for row in trained] == ["T1", "T2", "T3"]
+    assert {row["detail"] for row in trained} == {"hygiene"}
 
 
 async def test_closed_period_keeps_its_figures(world, year):
