@@ -5,8 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, NoMatchFound, Router
+
+
+class DatabaseInteger(IntegerConvertor):
+    """`{name:int}` in a path matches what an id column holds (32 bits on PostgreSQL; nine
+    digits stay under it): a longer number is a page that does not exist (404), not a number
+    that overflows the driver (500)."""
+
+    regex = "[0-9]{1,9}"
+
+
+def use_database_integers() -> None:
+    """Before any route is made (the `training` package does it on import)."""
+    register_url_convertor("int", DatabaseInteger())
 
 
 class NamedRouter(Router):

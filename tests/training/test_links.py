@@ -28,3 +28,15 @@ async def test_links_under_a_prefix_carry_it(app, world):
     found = links(response.text)
     assert "/amane/login" in found
     assert not [link for link in found if link.startswith("/") and not link.startswith("/amane/")]
+
+
+async def test_an_id_too_long_for_the_database_is_a_page_not_found(client, world):
+    await client.login(world.learner_a.email)
+    for path in (
+        "/api/v1/attempts/99999999999999999999",
+        "/quiz/attempts/99999999999999999999",
+        f"/staff/{'9' * 30}",
+    ):
+        assert (await client.get(path)).status_code == 404, path
+    assert (await client.get("/quiz/attempts/2147483648")).status_code == 404
+    assert (await client.get("/quiz/attempts/999999999")).status_code == 404
