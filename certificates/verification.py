@@ -8,6 +8,7 @@ from datetime import datetime
 from certificates.codes import display_code, is_valid_code, normalise_code
 from certificates.models import Certificate
 from certificates.status import CertificateStatus, status_of
+from training import sql
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ async def look_up_code(typed: str, at: datetime) -> Lookup:
     code = normalise_code(typed)
     if not is_valid_code(code):
         return Lookup(typed, code, well_formed=False)
-    certificate = await Certificate.get_or_none(code=code)
-    if certificate is None:
+    found = await sql.instances(Certificate, "code = :code", {"code": code})
+    if not found:
         return Lookup(typed, code, well_formed=True)
-    return Lookup(typed, code, True, certificate, status_of(certificate, at))
+    return Lookup(typed, code, True, found[0], status_of(found[0], at))

@@ -6,15 +6,18 @@ from datetime import date, datetime
 
 from courses.models import Course, CourseVersion, Enrolment, EnrolmentSource
 from courses.versions import attach_versions, version_by_id
+from training import sql
 from training.auth import now
 
 
 async def latest_enrolment(staff_id: int, course_id: int) -> Enrolment | None:
-    mine = Enrolment.filter(staff_id=staff_id, course_id=course_id)
-    enrolment = await mine.order_by("-id").first()
-    if enrolment is not None:
-        await attach_versions([enrolment])
-    return enrolment
+    found = await sql.instances(
+        Enrolment,
+        "staff_id = :staff AND course_id = :course ORDER BY id DESC LIMIT 1",
+        {"staff": staff_id, "course": course_id},
+    )
+    await attach_versions(found)
+    return found[0] if found else None
 
 
 def can_enrol(course: Course, enrolment: Enrolment | None, *, renewal: bool = False) -> bool:

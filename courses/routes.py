@@ -24,6 +24,7 @@ from courses.placeholders import (
 )
 from courses.rendering import render_markdown, split_title
 from courses.staff_progress import course_follow_up
+from training import sql
 from training.auth import now
 from training.i18n import _, format_date
 from training.models import Role, Staff
@@ -39,12 +40,14 @@ def _redirect(url) -> RedirectResponse:
 
 
 async def _course_or_404(request: Request) -> Course:
-    course = await Course.get_or_none(
-        slug=request.path_params["slug"], current_version_id__isnull=False
+    found = await sql.instances(
+        Course,
+        "slug = :slug AND current_version_id IS NOT NULL",
+        {"slug": request.path_params["slug"]},
     )
-    if course is None:
+    if not found:
         raise HTTPException(404)
-    return course
+    return found[0]
 
 
 async def _texts(me: Staff, version: CourseVersion, *, named: bool = True) -> dict:

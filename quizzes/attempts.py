@@ -16,6 +16,7 @@ from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
 from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
 from quizzes.rules import GRACE, QuizRules, Review
+from training import sql
 from training.database import short_transaction
 from training.i18n import _, format_date, format_datetime
 
@@ -48,7 +49,9 @@ def _fmt(moment: datetime) -> str:
 
 
 async def quiz_status(enrolment: Enrolment, rules: QuizRules, at: datetime) -> QuizStatus:
-    attempts = await QuizAttempt.filter(enrolment_id=enrolment.id).order_by("number")
+    attempts = await sql.instances(
+        QuizAttempt, "enrolment_id = :enrolment ORDER BY number", {"enrolment": enrolment.id}
+    )
     await attach_versions(attempts)
     for attempt in attempts:
         await expire_if_overdue(attempt, rules, at)
@@ -125,10 +128,18 @@ async def begin_attempt(
 async def attempt_of(staff_id: int, attempt_id: int, with_enrolment: bool = True) -> QuizAttempt:
     """The learner's own attempt; anyone else's is not found, whoever asks. Its enrolment comes
     joined unless the caller has no use for it (saving answers)."""
-    query = QuizAttempt.get_or_none(id=attempt_id, staff_id=staff_id)
-    attempt = await (query.select_related("enrolment") if with_enrolment else query)
-    if attempt is None:
+    found = await sql.instances(
+        QuizAttempt, "id = :id AND staff_id = :staff", {"id": attempt_id, "staff": staff_id}
+    )
+    if not found:
         raise QuizError(404, _("Tentative introuvable."))
+    attempt = found[0]
+    if with_enrolment:
+        [attempt.enrolment] = await sql.instances(
+            Enrolment,
+            "id = :id",
+            {"id": attempt.enrolment_id},  # type: ignore[attr-defined]
+        )
     await attach_versions([attempt])
     return attempt
 
@@ -158,7 +169,10 @@ async def save_answers(
                 "enregistrées avant la limite."
             ),
         )
-    answers = {a.position: a for a in await QuizAnswer.filter(attempt_id=attempt.id)}
+    answers = {
+        a.position: a
+        for a in await sql.instances(QuizAnswer, "attempt_id = :id", {"id": attempt.id})
+    }
     bank = {q["id"]: q for q in attempt.version.question_bank}
     for position, choice_ids in picks.items():
         answer = answers.get(position)
@@ -197,7 +211,9 @@ async def grade_with_answers(
     the result does not read them back (None: another request graded the attempt)."""
     bank = {q["id"]: q for q in attempt.version.question_bank}
     async with short_transaction():
-        answers = await QuizAnswer.filter(attempt_id=attempt.id).order_by("position")
+        answers = await sql.instances(
+            QuizAnswer, "attempt_id = :id ORDER BY position", {"id": attempt.id}
+        )
         scores, picks = [], []
         for answer in answers:
             lookup = dict(zip(answer.choice_ids, answer.choice_indices, strict=True))
@@ -275,7 +291,9 @@ async def shown_questions(
     order of position, when the caller holds them; else they are read."""
     bank = {q["id"]: q for q in attempt.version.question_bank}
     if answers is None:
-        answers = await QuizAnswer.filter(attempt_id=attempt.id).order_by("position")
+        answers = await sql.instances(
+            QuizAnswer, "attempt_id = :id ORDER BY position", {"id": attempt.id}
+        )
     shown = []
     for answer in answers:
         question = bank[answer.question_id]

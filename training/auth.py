@@ -154,7 +154,7 @@ def _session_query() -> str:
 
 def _model_from_row(model: type[Staff] | type[Agency], row: dict, prefix: str):
     """A model read from its prefixed columns (the ORM's own constructor for database rows)."""
-    return model._init_from_db(**{name: row[prefix + name] for name in model._meta.db_fields})
+    return sql.built(model, **{name: row[prefix + name] for name in model._meta.db_fields})
 
 
 async def staff_for_token(token: str, idle_minutes: int) -> Staff | None:

@@ -77,7 +77,7 @@ async def _create_staff(values: list[dict]) -> list[Staff]:
         )
     }
     return [
-        Staff._init_from_db(id=ids[row["registration_number"]], deactivated_at=None, **row)
+        sql.built(Staff, id=ids[row["registration_number"]], deactivated_at=None, **row)
         for row in values
     ]
 

@@ -6,9 +6,13 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from operator import itemgetter
+from typing import TypeVar
 
 from tortoise.connection import get_connection
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
+
+M = TypeVar("M", bound=Model)
 
 _NAME = re.compile(r"(?<!:):([a-z_][a-z_0-9]*)")
 
@@ -28,6 +32,20 @@ async def rows(sql: str, params: dict) -> list[dict]:
     connection = get_connection("default")
     query, values = positional(sql, params, connection.capabilities.dialect)
     return await connection.execute_query_dict(query, values)
+
+
+def built(model: type[M], **columns) -> M:
+    """A saved instance from its table's columns, made by the ORM's own constructor for rows
+    (which converts the values as it does for its queries)."""
+    return model._init_from_db(**columns)
+
+
+async def instances(model: type[M], condition: str, params: dict) -> list[M]:
+    """The rows of the model's table that `condition` (what follows WHERE: filters, order,
+    limit) selects, as instances. On the pages every learner opens: composing a query through
+    the ORM takes about 0.1 ms, ten times reading a row by its key."""
+    found = await rows(f'SELECT * FROM "{model._meta.db_table}" WHERE {condition}', params)
+    return [built(model, **row) for row in found]
 
 
 async def many(sql: str, params: list[dict]) -> None:

@@ -1,4 +1,5 @@
-"""Bulk inserts (training/sql.py): many rows, several statements, conflicts kept out."""
+"""training/sql.py: bulk inserts (many rows, several statements, conflicts kept out) and rows
+read by hand as model instances."""
 
 from collections.abc import AsyncIterator
 
@@ -7,6 +8,7 @@ from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
 
 from training import sql
+from training.models import Role, Staff
 
 
 @pytest.fixture
@@ -58,3 +60,18 @@ async def test_many_writes_nothing_when_a_row_is_refused(probe):
     with pytest.raises(IntegrityError):
         await sql.many("INSERT INTO probe (n, label) VALUES (:n, :label)", rows)
     assert await probe_rows() == []
+
+
+async def test_instances_are_the_orm_s_own(app, world):
+    """Read by hand, converted as the ORM converts: dates, enums, foreign keys, saving."""
+    [found] = await sql.instances(Staff, "id = :id", {"id": world.hr_min1.id})
+    fetched = await Staff.get(id=world.hr_min1.id)
+    assert {name: getattr(found, name) for name in Staff._meta.fields_db_projection} == {
+        name: getattr(fetched, name) for name in Staff._meta.fields_db_projection
+    }
+    assert found.role is Role.HR and found.created_at.tzinfo is not None
+    found.full_name = "Renommé"
+    await found.save(update_fields=["full_name"])
+    assert (await Staff.get(id=found.id)).full_name == "Renommé"
+    assert await Staff.filter(id=found.id).count() == 1
+    assert await sql.instances(Staff, "id = :id", {"id": -1}) == []
