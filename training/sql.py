@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -19,13 +20,21 @@ _NAME = re.compile(r"(?<!:):([a-z_][a-z_0-9]*)")
 
 def positional(sql: str, params: dict, dialect: str) -> tuple[str, list]:
     """`:name` placeholders turned into the driver's own (`?` or `$1`), with their values."""
-    values: list = []
+    query, names = _placed_names(sql, dialect)
+    return query, [params[name] for name in names]
+
+
+@functools.lru_cache(maxsize=512)
+def _placed_names(sql: str, dialect: str) -> tuple[str, tuple[str, ...]]:
+    """The statement for the driver and its parameters' names in order, worked out once per
+    statement: the pattern's substitution was a tenth of reading a signed-in person's session."""
+    names: list[str] = []
 
     def place(match: re.Match) -> str:
-        values.append(params[match.group(1)])
-        return f"${len(values)}" if dialect == "postgres" else "?"
+        names.append(match.group(1))
+        return f"${len(names)}" if dialect == "postgres" else "?"
 
-    return _NAME.sub(place, sql), values
+    return _NAME.sub(place, sql), tuple(names)
 
 
 async def rows(sql: str, params: dict) -> list[dict]:
