@@ -41,6 +41,14 @@ def _throughput(lines: list[str], figures: dict) -> None:
             f"{'>= ' + str(target) if target else '-'} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
             f"{errors} | {verdict(f['ratio'] >= target and not errors) if target else '-'} |"
         )
+    for name, f in figures.get("references", {}).items():
+        lines.append(
+            f"| {name} | {f['rps']:.0f} | {f['ratio']:.3f} | - | {f['p50_ms']:.1f} | "
+            f"{f['p95_ms']:.1f} | {f['non_2xx_3xx'] + f['socket_errors']} | - |"
+        )
+    if figures.get("references"):
+        lines += ["", "The last two rows serve the bare endpoint inside the app's middleware "
+                  "(`bench.bare:create_app_stack`): no page of the app can be faster."]
     lines += ["", f"Worker resident memory after the run: {figures['endpoints']['rss_mb']:.0f} MB.",
               "", "Commands (one per endpoint, `NAME.requests` holds the prepared requests):", "",
               "```", figures["endpoints"]["quiz submit"]["command"], "```", ""]

@@ -22,6 +22,8 @@ ENDPOINTS = [
     ("certificate verify", 0.7),
     ("HR dashboard", None),
 ]
+# The bare endpoint served inside the app's own middleware: the ceiling of any of its pages.
+REFERENCES = ["empty route in the app, anonymous", "empty route in the app, signed in"]
 
 
 async def _attempt_browsers(
@@ -112,6 +114,14 @@ def measure(
                 port, requests[name], data_dir, name.replace(" ", "-"), **options
             )
         results["rss_mb"] = servers.resident_mb(app.pid)
+    references = {}
+    with servers.serving("bench.bare:create_app_stack", port, env, log):
+        learner = f"amane_session={roster['learners'][0]['token']}"
+        for name, cookie in zip(REFERENCES, ["", learner], strict=True):
+            references[name] = wrk.run(
+                port, [Request("GET", "/plaintext", cookie)], data_dir,
+                name.replace(" ", "-").replace(",", ""), **options,
+            )
     with servers.serving("bench.bare:create_app", port, env, log):
         bare.append(wrk.run(port, bare_request, data_dir, "bare-after", **options))
     ceiling = sum(b["rps"] for b in bare) / len(bare)
@@ -119,10 +129,13 @@ def measure(
         results[name]["ratio"] = results[name]["rps"] / ceiling
         results[name]["target"] = target
         results[name]["prepared"] = len(requests[name])
+    for figures in references.values():
+        figures["ratio"] = figures["rps"] / ceiling
     return {
         "bare": bare,
         "ceiling_rps": ceiling,
         "endpoints": results,
+        "references": references,
         "connections": connections,
         "seconds": seconds,
     }
