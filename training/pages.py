@@ -45,7 +45,7 @@ def _shared_context(request: Request) -> dict:
 @jinja2.pass_context
 def _url_for(context: dict, name: str, /, **path_params) -> URL:
     """A page's links as paths from the site's root: Starlette's own `url_for` makes each one an
-    absolute URL from the request's host (a fifth of a lesson page's rendering), and a path is
+    absolute URL from the request's host (a tenth of a lesson page), and a path is
     also right behind a proxy that does not pass the public host or scheme on."""
     request: Request = context["request"]
     path = request.app.router.url_path_for(name, **path_params)
