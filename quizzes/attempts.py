@@ -226,8 +226,17 @@ async def grade_with_answers(
             ]
         score = percentage(scores)
         passed = score >= rules.pass_mark
-        claimed = await QuizAttempt.filter(id=attempt.id, state=AttemptState.OPEN).update(
-            state=AttemptState.GRADED, submitted_at=at, score=score, passed=passed
+        claimed = await sql.changed(
+            "UPDATE quiz_attempt SET state = :graded, submitted_at = :at, score = :score, "
+            "passed = :passed WHERE id = :id AND state = :open",
+            {
+                "id": attempt.id,
+                "open": AttemptState.OPEN.value,
+                "graded": AttemptState.GRADED.value,
+                "at": at,
+                "score": score,
+                "passed": passed,
+            },
         )
         if claimed:
             if answers:  # every score in one statement

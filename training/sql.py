@@ -43,6 +43,13 @@ async def rows(sql: str, params: dict) -> list[dict]:
     return await connection.execute_query_dict(query, values)
 
 
+async def changed(sql: str, params: dict) -> int:
+    """Run an UPDATE or DELETE; the number of rows it changed (what a guarded update claims)."""
+    connection = get_connection("default")
+    query, values = positional(sql, params, connection.capabilities.dialect)
+    return (await connection.execute_query(query, values))[0]
+
+
 def built(model: type[M], **columns) -> M:
     """A saved instance from its table's columns, made by the ORM's own constructor for rows
     (which converts the values as it does for its queries)."""

@@ -75,3 +75,12 @@ async def test_instances_are_the_orm_s_own(app, world):
     assert (await Staff.get(id=found.id)).full_name == "Renommé"
     assert await Staff.filter(id=found.id).count() == 1
     assert await sql.instances(Staff, "id = :id", {"id": -1}) == []
+
+
+async def test_changed_counts_the_rows_a_guarded_update_claims(probe):
+    await sql.insert_rows("probe", ("n", "label", "kind"), [(1, "a", "x"), (2, "b", "x")])
+    claim = "UPDATE probe SET kind = :new WHERE kind = :old"
+    assert await sql.changed(claim, {"new": "y", "old": "x"}) == 2
+    assert await sql.changed(claim, {"new": "y", "old": "x"}) == 0
+    assert await sql.changed("DELETE FROM probe WHERE n = :n", {"n": 1}) == 1
+    assert await probe_rows() == [{"n": 2, "label": "b", "kind": "y"}]
