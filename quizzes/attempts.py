@@ -14,7 +14,7 @@ from courses.versions import attach_versions
 from quizzes import tallies
 from quizzes.drawing import draw
 from quizzes.grading import correct_indices, percentage, score_answer
-from quizzes.models import AnswerPick, AttemptState, QuizAnswer, QuizAttempt
+from quizzes.models import AttemptState, QuizAnswer, QuizAttempt
 from quizzes.rules import GRACE, QuizRules, Review
 from training import sql
 from training.database import short_transaction
@@ -221,7 +221,7 @@ async def grade_with_answers(
             answer.score = score_answer(bank[answer.question_id], picked, rules.proportional)
             scores.append(answer.score)
             picks += [
-                AnswerPick(answer=answer, question_id=answer.question_id, choice_index=index)
+                {"answer": answer.id, "question": answer.question_id, "choice": index}
                 for index in sorted(picked)
             ]
         score = percentage(scores)
@@ -239,15 +239,21 @@ async def grade_with_answers(
             },
         )
         if claimed:
-            if answers:  # every score in one statement
-                await QuizAnswer.bulk_update(answers, fields=["score"])
-            await AnswerPick.bulk_create(picks)
+            await sql.each(
+                "UPDATE quiz_answer SET score = :score WHERE id = :id",
+                [{"id": answer.id, "score": answer.score} for answer in answers],
+            )
+            await sql.each(
+                "INSERT INTO answer_pick (answer_id, question_id, choice_index) "
+                "VALUES (:answer, :question, :choice)",
+                picks,
+            )
             await tallies.count_graded(
                 attempt.version_id,  # type: ignore[attr-defined]
                 score,
                 passed,
                 answers,
-                [(pick.question_id, pick.choice_index) for pick in picks],
+                [(pick["question"], pick["choice"]) for pick in picks],
             )
     if not claimed:  # another request graded it: read its result
         await attempt.refresh_from_db()

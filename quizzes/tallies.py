@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 
-from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from quizzes.models import QuizAnswer
-from training.sql import positional
+from training import sql
 
 _SCORE = """
 INSERT INTO quiz_score_tally (version_id, score_centi, attempts, passed)
@@ -42,17 +41,6 @@ def score_centi(score: float) -> int:
     return math.floor(score * 100 + 0.5)
 
 
-async def _upsert_each(statement: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    connection = get_connection("default")
-    dialect = connection.capabilities.dialect
-    query = positional(statement, rows[0], dialect)[0]
-    await connection.execute_many(
-        query, [positional(statement, row, dialect)[1] for row in rows]
-    )
-
-
 async def count_graded(
     version_id: int,
     score: float,
@@ -66,15 +54,15 @@ async def count_graded(
     question and choice) so that two of them never wait for each other on PostgreSQL.
     """
     centi = score_centi(score)
-    await _upsert_each(_SCORE, [{"version": version_id, "score": centi, "passed": int(passed)}])
-    await _upsert_each(
+    await sql.each(_SCORE, [{"version": version_id, "score": centi, "passed": int(passed)}])
+    await sql.each(
         _QUESTION,
         [
             {"version": version_id, "question": a.question_id, "score": centi, "points": a.score}
             for a in sorted(answers, key=lambda answer: answer.question_id)
         ],
     )
-    await _upsert_each(
+    await sql.each(
         _CHOICE,
         [{"version": version_id, "question": q, "choice": index} for q, index in sorted(picks)],
     )

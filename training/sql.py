@@ -50,6 +50,16 @@ async def changed(sql: str, params: dict) -> int:
     return (await connection.execute_query(query, values))[0]
 
 
+async def each(sql: str, params: list[dict]) -> None:
+    """One statement run for each set of parameters, handed to the driver at once (SQLite's
+    executemany; asyncpg's pipelines them): the few rows a learner's request writes."""
+    if not params:
+        return
+    connection = get_connection("default")
+    query, names = _placed_names(sql, connection.capabilities.dialect)
+    await connection.execute_many(query, [[row[name] for name in names] for row in params])
+
+
 def built(model: type[M], **columns) -> M:
     """A saved instance from its table's columns, made by the ORM's own constructor for rows
     (which converts the values as it does for its queries)."""
