@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from typing import TypeVar
@@ -57,13 +57,23 @@ async def each(sql: str, params: list[dict]) -> None:
         return
     connection = get_connection("default")
     query, names = _placed_names(sql, connection.capabilities.dialect)
-    await connection.execute_many(query, [[row[name] for name in names] for row in params])
+    await connection.execute_many(query, list(map(_picker(names), params)))
 
 
 def built(model: type[M], **columns) -> M:
     """A saved instance from its table's columns, made by the ORM's own constructor for rows
     (which converts the values as it does for its queries)."""
     return model._init_from_db(**columns)
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The model's columns in a joined statement, each named `{alias}_{column}`."""
+    return ", ".join(f'{alias}."{name}" AS {alias}_{name}' for name in model._meta.db_fields)
+
+
+def built_from(model: type[M], row: dict, alias: str) -> M:
+    """The instance whose `columns(model, alias)` a joined row holds."""
+    return built(model, **{name: row[f"{alias}_{name}"] for name in model._meta.db_fields})
 
 
 async def instances(model: type[M], condition: str, params: dict) -> list[M]:
@@ -116,32 +126,25 @@ async def _insert_in_statements(head: str, group: str, tail: str, rows: list[tup
     """All the rows or none, whether or not a transaction is open."""
     if not rows:
         return
-    texts = _NAME.split(group)[::2]  # the group's text around its parameters
     async with in_transaction() as transaction:
-        if transaction.capabilities.dialect == "postgres":
+        dialect = transaction.capabilities.dialect
+        placed = _placed_names(group, dialect)[0]
+        if dialect == "postgres":
             # One plan for every row: each connection otherwise plans each statement for its
             # own values (training/database.py), which made an import of 100,000 people 3 s
             # slower.
             await transaction.execute_script("SET LOCAL plan_cache_mode = force_generic_plan")
-            await transaction.execute_many(f"{head}{_placed(texts, 1)}{tail}", rows)
+            await transaction.execute_many(f"{head}{placed}{tail}", rows)
             await transaction.execute_script("SET LOCAL plan_cache_mode TO DEFAULT")
             return
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            values = ", ".join(_placed(texts, None) for _ in chunk)
+            values = ", ".join([placed] * len(chunk))
             flat = [value for row in chunk for value in row]
             await transaction.execute_query(f"{head}{values}{tail}", flat)
 
 
-def _placed(texts: list[str], first: int | None) -> str:
-    """A VALUES group with its parameters numbered from `first` (PostgreSQL's `$n`) or `?`."""
-    placed = [texts[0]]
-    for n, text in enumerate(texts[1:]):
-        placed += ["?" if first is None else f"${first + n}", text]
-    return "".join(placed)
-
-
-def _picker(names: list[str]) -> Callable[[dict], tuple]:
+def _picker(names: Sequence[str]) -> Callable[[dict], tuple]:
     """A row's values in the statement's order: itemgetter is several times faster than a loop
     over 100,000 rows, but gives a bare value, not a tuple, for a single name."""
     if len(names) == 1:
