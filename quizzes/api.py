@@ -117,11 +117,11 @@ async def start_attempt(request: Request) -> Response:
     return JSONResponse(await _attempt_json(attempt, me.language, answers=answers), status_code=201)
 
 
-async def _own(request: Request, with_enrolment: bool = True):
+async def _own(request: Request):
     me = _me(request)
     if me is None:
         raise QuizError(401, _("Connexion requise."))
-    attempt = await service.attempt_of(me.id, request.path_params["attempt_id"], with_enrolment)
+    attempt = await service.attempt_of(me.id, request.path_params["attempt_id"])
     rules = QuizRules.of(attempt.version)
     await service.expire_if_overdue(attempt, rules, service.now())
     return me, attempt, rules
@@ -129,7 +129,7 @@ async def _own(request: Request, with_enrolment: bool = True):
 
 async def get_attempt(request: Request) -> Response:
     try:
-        me, attempt, _ = await _own(request, with_enrolment=False)
+        me, attempt, _ = await _own(request)
     except QuizError as error:
         return _error(error.status, error.message)
     return JSONResponse(await _attempt_json(attempt, me.language))
@@ -151,7 +151,7 @@ def _parse_answers(body: bytes) -> dict[int, list[str]]:
 
 async def save_answers(request: Request) -> Response:
     try:
-        _, attempt, rules = await _own(request, with_enrolment=False)
+        _, attempt, rules = await _own(request)
         at = service.now()
         await service.save_answers(attempt, rules, _parse_answers(await request.body()), at)
     except QuizError as error:
