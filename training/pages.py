@@ -143,6 +143,11 @@ class Page:
     def offset(self) -> int:
         return (self.number - 1) * self.size
 
+    @property
+    def beyond_last(self) -> bool:
+        """An old link or a typed number can ask for a page the list no longer reaches."""
+        return self.number > self.count
+
 
 def page_number(request: Request) -> int:
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from courses.enrolment import enrol_staff
-from tests.conftest import add_staff
+from tests.conftest import add_staff, shown
 
 
 async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world, demo_course):
@@ -18,3 +18,6 @@ async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world,
     second = (await client.get("/courses/demo/progress?page=2")).text
     assert second.count("<td>MIN1-A</td>") == 1 and "Agent DA-5" in second
     assert "Agent L-2" not in first + second
+    beyond = shown(await client.get("/courses/demo/progress?page=3"))
+    assert "Cette page est au-delà de la dernière." in beyond and "Aller à la page 2" in beyond
+    assert "Aucun agent de votre périmètre" not in beyond

@@ -27,7 +27,10 @@ async def test_search_and_pages(client, world):
     assert "Personne 6" in second and "Personne 0" not in second
     beyond = await client.get("/staff?q=personne&page=9")
     assert "Cette page est au-delà de la dernière." in shown(beyond)
+    assert "Aucun agent ne correspond." not in shown(beyond)
     assert 'href="/staff?q=personne&amp;page=2"' in beyond.text
+    nobody = shown(await client.get("/staff?q=personne-inconnue"))
+    assert "Aucun agent ne correspond." in nobody and "au-delà" not in nobody
     by_number = shown(await client.get("/staff?q=P-3"))
     assert "1 agent" in by_number and "Personne 3" in by_number
 
