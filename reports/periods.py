@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from training import i18n
 from training.i18n import _
 
 
@@ -41,11 +42,21 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period in exports and audit details, the same in every language."""
         if self.kind == "year":
             return str(self.start.year)
         if self.kind == "quarter":
             return f"T{(self.start.month - 1) // 3 + 1} {self.start.year}"
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+    @property
+    def shown(self) -> str:
+        """The period as the reader's language says it: "T3 2026", "1 janv. – 30 juin 2026"."""
+        if self.kind == "year":
+            return str(self.start.year)
+        if self.kind == "quarter":
+            return i18n.format_quarter(self.start)
+        return i18n.format_date_range(self.start, self.end)
 
     def query(self) -> dict[str, str]:
         """The query string that selects this period again."""

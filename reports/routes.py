@@ -59,9 +59,12 @@ def _charts(board, language: str):
         gettext("Nombre d'agents ayant terminé une formation, mois par mois."),
         months,
         max([bar.value for bar in months] + [1]),
+        right_to_left=language in i18n.RIGHT_TO_LEFT,
     )
     coverage_bars = [
-        charts.Bar(row.agency.name(language), row.coverage or 0, f"{(row.coverage or 0):.0%}")
+        charts.Bar(
+            row.agency.name(language), row.coverage or 0, i18n.format_percent(row.coverage or 0)
+        )
         for row in board.children
     ]
     coverage = charts.bar_chart(
@@ -70,6 +73,7 @@ def _charts(board, language: str):
         gettext("Part de l'effectif actif formé dans chaque sous-administration."),
         coverage_bars,
         1.0,
+        right_to_left=language in i18n.RIGHT_TO_LEFT,
     )
     return completion, coverage
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_decimal as babel_decimal
 from babel.numbers import format_percent as babel_percent
 from babel.support import NullTranslations, Translations
@@ -137,14 +138,25 @@ def format_datetime(value: datetime | None, form: str = "medium") -> str:
     return babel_datetime(value, form, locale=_locale(), tzinfo=None) if value else "—"
 
 
-def format_number(value: float | int | None) -> str:
-    return _decimal(value, _locale()) if value is not None else "—"
+def format_quarter(day: date) -> str:
+    """The quarter a day falls in: "T3 2026", "Q3 2026", "الربع الثالث 2026"."""
+    return format_skeleton("yQQQ", day, locale=_locale())
+
+
+def format_date_range(start: date, end: date) -> str:
+    """Two days as one span, the shared month or year said once: "1 janv. – 30 juin 2026"."""
+    return format_interval(start, end, "yMMMd", locale=_locale())
+
+
+def format_number(value: float | int | None, pattern: str | None = None) -> str:
+    """A number in the reader's locale; a pattern such as "0.0000" fixes its decimals."""
+    return _decimal(value, _locale(), pattern) if value is not None else "—"
 
 
 @lru_cache(maxsize=4096)
-def _decimal(value: float | int, locale: str) -> str:
+def _decimal(value: float | int, locale: str, pattern: str | None) -> str:
     """Babel's formatting is slow beside a page of hundreds of figures, most of them small."""
-    return babel_decimal(value, locale=locale)
+    return babel_decimal(value, pattern, locale=locale)
 
 
 def format_percent(value: float | None) -> str:

@@ -64,8 +64,8 @@ async def test_morocco_2014_through_the_page(client, world, records):
     response = await client.submit(URL, form())
     assert response.status_code == 303
     page = shown(await client.get(response.headers["location"]))
-    for expected in ("2 / 4", "0.5000", "4 / 6", "0.6667", "6 / 8", "0.7500", "4 / 8", "3 / 8",
-                     "0.3750", "19 / 34", "0.5588", "Législation pénale",
+    for expected in ("2 / 4", "0,5000", "4 / 6", "0,6667", "6 / 8", "0,7500", "4 / 8", "3 / 8",
+                     "0,3750", "19 / 34", "0,5588", "Législation pénale",
                      "Coopération internationale", "Preuve 3.1"):  # fmt: skip
         assert expected in page, expected
     assert page.count("1 / 2") == 4  # capacity building, from the records

@@ -36,7 +36,7 @@ async def test_exports_keep_rows_and_dates(client, world, year):
 async def test_national_view_hides_small_groups(client, world, year):
     await client.login(world.reporter.email)
     page = shown(await client.get(f"/reports/national?{QUERY}"))
-    assert "< 5" in page
+    assert "non publié : moins de 5 agents ont passé un quiz" in page
     assert (await client.get(f"/reports/list/passed?{QUERY}")).status_code == 403
 
 
@@ -47,7 +47,7 @@ async def test_gci_page_and_json(client, world, year):
     body = (await client.get(f"/reports/gci.json?{QUERY}")).json()
     assert [i["code"] for i in body["indicators"]] == ["4.1", "4.2", "4.3", "4.4"]
     method = shown(await client.get("/reports/gci/method"))
-    assert "19 / 34 = 0.5588" in method
+    assert "19 / 34 = 0,5588" in method
 
 
 # Who reads which scope (explicit, not derived from the code): None is the nation.
@@ -83,3 +83,15 @@ async def test_standards_register_is_written_by_admins_only(client, world):
     await client.login(world.admin.email)
     assert (await client.submit("/reports/standards", form)).status_code == 303
     assert "Normes" in shown(await client.get("/reports/standards"))
+
+
+async def test_the_period_is_said_in_the_readers_language(client, world):
+    await client.login(world.hr_dir_a.email)
+    quarter = shown(await client.get("/reports?kind=quarter&year=2025&quarter=3&as_of=2025-09-30"))
+    assert "Période : T3 2025, situation au 30 sept. 2025." in quarter
+    span = "/reports/gci?kind=custom&start=2025-01-01&end=2025-06-30&as_of=2025-06-30"
+    assert "Période : 1 jan.\u2009–\u200930 jui. 2025," in shown(await client.get(span))
+    await client.submit("/language", {"language": "en"})
+    assert "Period: 1 Jan\u2009–\u200930 Jun 2025," in shown(await client.get(span))
+    english = shown(await client.get("/reports?kind=quarter&year=2025&quarter=3&as_of=2025-09-30"))
+    assert "Q3 2025" in english and "Q2 2025" in english  # this quarter and the trend's rows
