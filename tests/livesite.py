@@ -73,13 +73,15 @@ def serve(
         public_url=url,
         reports_live_seconds=3600,
     )
-    # The app first: its event subscribers (certificates) must hear what `prepare` does.
-    app = create_app(settings)
-    asyncio.run(_run(settings.database_url, prepare))
-    thread = ServerThread(app, sock)
-    thread.start()
     try:
-        yield url
+        # The app first: its event subscribers (certificates) must hear what `prepare` does.
+        app = create_app(settings)
+        asyncio.run(_run(settings.database_url, prepare))
+        thread = ServerThread(app, sock)
+        thread.start()
+        try:
+            yield url
+        finally:
+            thread.stop()
     finally:
-        thread.stop()
         sock.close()
