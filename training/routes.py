@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from training import agencies, audit, auth, importing, staff
+from training import agencies, audit, auth, import_template, importing, staff
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
-from training.i18n import LANGUAGE_COOKIE, gettext
+from training.i18n import LANGUAGE_COOKIE, current_language, gettext
 from training.models import LANGUAGES, Agency, Role
 from training.pages import (
     Page,
@@ -21,6 +21,7 @@ from training.pages import (
     require_role,
     signed_in,
 )
+from training.spreadsheets import FORMATS
 from training.staff import LANGUAGE_LABELS, ROLE_LABELS, StaffError, StaffFields
 from training.tabular import Problem, TableError, read_table
 
@@ -447,6 +448,16 @@ async def staff_import(request: Request) -> Response:
     return render(request, "training/staff_import.html", {"report": report, "filename": filename})
 
 
+async def staff_import_template(request: Request) -> Response:
+    me = require_role(request, *MANAGERS)
+    data = await import_template.staff_template(me, current_language.get())
+    return Response(
+        data,
+        media_type=FORMATS["xlsx"],
+        headers={"Content-Disposition": 'attachment; filename="amane-agents-modele.xlsx"'},
+    )
+
+
 # --- audit log -------------------------------------------------------------------------------
 
 
@@ -490,6 +501,11 @@ routes = [
     Route("/staff", staff_list, name="training:staff"),
     Route("/staff/new", staff_form, methods=["GET", "POST"], name="training:staff_new"),
     Route("/staff/import", staff_import, methods=["GET", "POST"], name="training:staff_import"),
+    Route(
+        "/staff/import/model.xlsx",
+        staff_import_template,
+        name="training:staff_import_template",
+    ),
     Route("/staff/{staff_id:int}", staff_detail, name="training:staff_detail"),
     Route(
         "/staff/{staff_id:int}/edit",

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.conftest import add_agency, shown
 from training.importing import ImportRejected, import_staff, read_staff_file
@@ -213,3 +213,53 @@ async def test_the_first_import_into_an_empty_staff_table(app):
     report = await run_import(csv_file(HEADER, *GOOD), None)
     assert report.created == 3 and len(report.password_links) == 3
     assert await Staff.all().count() == 3
+
+
+async def test_the_model_file_lists_the_scope_and_imports_as_filled_in(client, world):
+    await client.login("hr1@example.org")
+    assert "/staff/import/model.xlsx" in (await client.get("/staff/import")).text
+    response = await client.get("/staff/import/model.xlsx")
+    assert response.status_code == 200
+    assert "amane-agents-modele.xlsx" in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Agents", "Administrations", "Notice"]
+    sheet = book["Agents"]
+    assert [cell.value for cell in sheet[1]] == HEADER.split(",")
+    assert sheet.column_dimensions["A"].number_format == "@"
+    lists = {
+        str(rule.sqref).split(":")[0]: rule.formula1
+        for rule in sheet.data_validations.dataValidation
+    }
+    assert lists == {
+        "D2": "'Administrations'!$A$2:$A$5",
+        "F2": '"fr,ar,en"',
+        "G2": '"learner,hr"',
+    }
+    agencies = [row[0] for row in book["Administrations"].iter_rows(min_row=2, values_only=True)]
+    assert agencies == ["MIN1", "MIN1-A", "MIN1-B", "MIN1-EST"]  # MIN2 is another HR's
+    assert "Rôles que vous pouvez donner : learner, hr." in [
+        row[1] for row in book["Notice"].iter_rows(values_only=True)
+    ]
+
+    sheet.append(["00123", "Salma Berrada", "salma.berrada@example.org", "MIN1-B", "Juriste", "ar"])
+    filled = io.BytesIO()
+    book.save(filled)
+    files = {"file": ("agents.xlsx", filled.getvalue(), "application/octet-stream")}
+    imported = shown(await client.submit("/staff/import", files=files))
+    assert "agents.xlsx importé : 1 agent(s) créé(s)" in imported
+    person = await Staff.get(registration_number="00123").prefetch_related("agency")
+    assert person.agency.code == "MIN1-B" and person.language == "ar"
+
+
+async def test_the_model_offers_an_administrator_every_role_in_english(client, world):
+    await client.login("adm1@example.org")
+    await client.submit("/language", {"language": "en"})
+    book = load_workbook(io.BytesIO((await client.get("/staff/import/model.xlsx")).content))
+    assert book.sheetnames == ["Staff", "Administrations", "Instructions"]
+    rules = book["Staff"].data_validations.dataValidation
+    assert '"learner,hr,reporter,admin"' in [rule.formula1 for rule in rules]
+
+
+async def test_learners_get_no_model(client, world):
+    await client.login(world.learner_a.email)
+    assert (await client.get("/staff/import/model.xlsx")).status_code == 403
