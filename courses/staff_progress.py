@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import Subquery
-
 from courses.catalogue import lesson_counts, read_counts
 from courses.models import Course, Enrolment
-from training.agencies import scope_agencies
+from training import sql
 from training.models import Role, Staff
 
 
@@ -26,28 +24,70 @@ class CourseFollowUp:
     completed: int
 
 
-def _enrolments_seen_by(actor: Staff, course: Course):
+# The statements start from the people: at national size a course has hundreds of thousands of
+# enrolments, and reading each one's person to check the scope and sort by name took over a
+# second a statement (4 s for the follow-up of a ministry of 180,000); the people of the scope,
+# each with an index probe for an enrolment, take a fraction of that. CROSS JOIN keeps that order
+# on SQLite; PostgreSQL plans it as any inner join.
+_PEOPLE_ENROLLED = """
+FROM staff s CROSS JOIN enrolment e
+WHERE e.staff_id = s.id AND e.course_id = :course AND {scope}
+"""
+
+
+def _scope(actor: Staff) -> tuple[str, dict]:
     """HR officers see their agency and its sub-agencies; reporters and administrators, all."""
-    query = Enrolment.filter(course_id=course.id)
     if actor.role == Role.HR:
-        query = query.filter(staff__agency_id__in=Subquery(scope_agencies(actor).values("id")))
-    return query
+        prefix = actor.agency.path + "%"  # paths hold digits and slashes only
+        return "s.agency_id IN (SELECT id FROM agency WHERE path LIKE :prefix)", {"prefix": prefix}
+    return "", {}
+
+
+async def _counts(actor: Staff, course: Course) -> dict:
+    scope, params = _scope(actor)
+    if not scope:  # the course's own index holds both counts
+        return (
+            await sql.rows(
+                "SELECT COUNT(*) AS enrolled, COUNT(completed_at) AS completed FROM enrolment "
+                "WHERE course_id = :course",
+                {"course": course.id},
+            )
+        )[0]
+    found = await sql.rows(
+        "SELECT COUNT(*) AS enrolled, COUNT(e.completed_at) AS completed "
+        + _PEOPLE_ENROLLED.format(scope=scope),
+        {"course": course.id, **params},
+    )
+    return found[0]
+
+
+async def _page(actor: Staff, course: Course, page: int, size: int) -> list[Enrolment]:
+    """The page's enrolments in the order of their people's names: their ids first, read from
+    indexes alone, then the rows and what they show."""
+    scope, params = _scope(actor)
+    ids = [
+        row["id"]
+        for row in await sql.rows(
+            "SELECT e.id AS id "
+            + _PEOPLE_ENROLLED.format(scope=scope or "TRUE")
+            + "ORDER BY s.full_name, e.id LIMIT :limit OFFSET :offset",
+            {"course": course.id, "limit": size, "offset": (page - 1) * size, **params},
+        )
+    ]
+    found = {
+        e.id: e
+        for e in await Enrolment.filter(id__in=ids).prefetch_related("staff__agency", "version")
+    }
+    return [found[i] for i in ids]
 
 
 async def course_follow_up(actor: Staff, course: Course, page: int, size: int) -> CourseFollowUp:
-    query = _enrolments_seen_by(actor, course)
-    enrolled = await query.count()
-    completed = await query.filter(completed_at__isnull=False).count()
-    enrolments = (
-        await query.order_by("staff__full_name", "id")
-        .offset((page - 1) * size)
-        .limit(size)
-        .prefetch_related("staff__agency", "version")
-    )
+    counts = await _counts(actor, course)
+    enrolments = await _page(actor, course, page, size)
     totals = await lesson_counts(list({e.version_id for e in enrolments}))  # type: ignore[attr-defined]
     reads = await read_counts([e.id for e in enrolments])
     rows = [
         ProgressRow(e, reads.get(e.id, 0), totals.get(e.version_id, 0))  # type: ignore[attr-defined]
         for e in enrolments
     ]
-    return CourseFollowUp(rows, enrolled, completed)
+    return CourseFollowUp(rows, counts["enrolled"], counts["completed"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from courses.enrolment import enrol_staff
+from courses.models import Enrolment
 from tests.conftest import add_staff, shown
+from training.auth import now
 
 
 async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world, demo_course):
@@ -21,3 +23,20 @@ async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world,
     beyond = shown(await client.get("/courses/demo/progress?page=3"))
     assert "Cette page est au-delà de la dernière." in beyond and "Aller à la page 2" in beyond
     assert "Aucun agent de votre périmètre" not in beyond
+
+
+async def test_an_administrator_follows_every_agency_in_name_order(client, world, demo_course):
+    first = await enrol_staff(world.learner_a.id, demo_course.id)
+    other = await enrol_staff(world.learner_min2.id, demo_course.id)
+    await enrol_staff(world.learner_b.id, demo_course.id)
+    await Enrolment.filter(id__in=[first.id, other.id]).update(completed_at=now())
+    await client.login("hr1@example.org")
+    seen = " ".join(shown(await client.get("/courses/demo/progress")).split())
+    assert "2 inscrits, dont 1 ayant terminé le cours." in seen  # MIN2's learner is not theirs
+    await client.login(world.admin.email)
+    page = " ".join(shown(await client.get("/courses/demo/progress")).split())
+    assert "3 inscrits, dont 2 ayant terminé le cours." in page
+    names = sorted(
+        [world.learner_a.full_name, world.learner_b.full_name, world.learner_min2.full_name]
+    )
+    assert [page.index(name) for name in names] == sorted(page.index(name) for name in names)
