@@ -188,7 +188,7 @@ async def agency_list(request: Request) -> Response:
         if me.role != Role.HR
         else await agencies.agency_tree(me)
     )
-    counts = await staff.active_counts([a.id for a in tree])
+    counts = await staff.active_counts([a.id for a in tree] if me.role == Role.HR else None)
     return render(
         request,
         "training/agencies.html",

@@ -1,10 +1,12 @@
 """The agency tree: pages for administrators and the all-or-nothing import."""
 
+import re
+
 import pytest
 
 from tests.conftest import shown
 from training.agencies import AgencyError, import_agencies
-from training.models import Agency, AuditEvent
+from training.models import Agency, AuditEvent, Staff
 from training.tabular import read_table
 
 COLUMNS = "code,name_fr,name_ar,name_en,kind,parent_code,declared_headcount"
@@ -158,3 +160,22 @@ async def test_agency_import_page(client, world):
     refused = await client.submit("/agencies/import", files={"file": ("tree.csv", bad, "text/csv")})
     assert refused.status_code == 400
     assert "ligne 2, colonne name_fr" in shown(refused)
+
+
+def _active_column(page: str) -> dict[str, str]:
+    """Each agency's code and its "active staff" cell, as the tree shows them."""
+    found = re.findall(r"<td>([A-Z0-9-]+)</td>\s*<td>[^<]*</td>\s*<td[^>]*>[^<]*</td>\s*"
+                       r'<td class="num">(\d+)</td>', page)  # fmt: skip
+    return dict(found)
+
+
+async def test_the_tree_counts_each_agencys_active_staff(client, world):
+    await Staff.filter(id=world.learner_b.id).update(is_active=False)
+    expected = {}
+    for agency in await Agency.all():
+        expected[agency.code] = str(await Staff.filter(agency=agency, is_active=True).count())
+    assert expected["MIN1-B"] == "0" and expected["MIN1"] != "0"
+    await client.login(world.admin.email)
+    assert _active_column((await client.get("/agencies")).text) == expected
+    await client.login(world.hr_dir_a.email)
+    assert _active_column((await client.get("/agencies")).text) == {"MIN1-A": expected["MIN1-A"]}
