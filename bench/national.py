@@ -52,6 +52,9 @@ LISTS = {
     "people trained this year, national list by date": (
         "/reports/list/trained?sort=date", "admin"),
     "holders of a valid certificate, national list": ("/reports/list/certified", "admin"),
+    "agency tree, administrator": ("/agencies", "admin"),
+    "course follow-up, HR of the biggest ministry": ("/courses/{course}/progress", "hr"),
+    "course follow-up, administrator": ("/courses/{course}/progress", "admin"),
 }
 IMPORT_ROWS = 100_000
 IMPORT_TARGET_S = 20
@@ -219,7 +222,10 @@ def measure(work: Path, database_url: str, port: int) -> dict:
         "HR dashboard, biggest ministry": ("/reports", found["hr"]),
         "question statistics, most attempted course": (
             f"/courses/{found['course']['slug']}/quiz/statistics", found["admin"]),
-        **{name: (path, found[reader]) for name, (path, reader) in LISTS.items()},
+        **{
+            name: (path.format(course=found["course"]["slug"]), found[reader])
+            for name, (path, reader) in LISTS.items()
+        },
     }
     log = work / "servers.log"
     timings = {}
