@@ -11,6 +11,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -49,7 +50,10 @@ def _header(sheet: Worksheet, names: list[str], widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _pick_list(sheet: Worksheet, column: str, formula: str, message: str) -> None:
+def _pick_list(sheet: Worksheet, name: str, formula: str, message: str) -> None:
+    """The cells of column `name` (under its header) take only the values `formula` lists."""
+    header = [cell.value for cell in sheet[1]]
+    column = get_column_letter(header.index(name) + 1)
     rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
     rule.error = message
     rule.errorTitle = gettext("Valeur refusée")
@@ -65,7 +69,8 @@ async def staff_template(actor: Staff, language: str) -> bytes:
     staff_sheet = workbook.active
     staff_sheet.title = gettext("Agents")
     _header(staff_sheet, columns, [22, 30, 34, 16, 30, 12, 12])
-    staff_sheet.column_dimensions["A"].number_format = "@"  # "00123" stays "00123"
+    number = get_column_letter(columns.index("registration_number") + 1)
+    staff_sheet.column_dimensions[number].number_format = "@"  # "00123" stays "00123"
 
     agency_sheet = workbook.create_sheet(gettext("Administrations"))
     _header(agency_sheet, [gettext("Code"), gettext("Nom"), gettext("Rattachée à")], [16, 60, 16])
@@ -77,14 +82,14 @@ async def staff_template(actor: Staff, language: str) -> bytes:
         codes = f"'{agency_sheet.title}'!$A$2:$A${len(agencies) + 1}"
         _pick_list(
             staff_sheet,
-            "D",
+            "agency_code",
             codes,
             gettext("Choisissez un code de la feuille des administrations."),
         )
-    _pick_list(staff_sheet, "F", f'"{",".join(LANGUAGES)}"', gettext("fr, ar ou en"))
+    _pick_list(staff_sheet, "language", f'"{",".join(LANGUAGES)}"', gettext("fr, ar ou en"))
     roles = [str(role) for role in assignable_roles(actor)]
     shown_roles = ", ".join(roles)
-    _pick_list(staff_sheet, "G", f'"{",".join(roles)}"', shown_roles)
+    _pick_list(staff_sheet, "role", f'"{",".join(roles)}"', shown_roles)
 
     help_sheet = workbook.create_sheet(gettext("Notice"))
     _header(help_sheet, [gettext("Colonne"), gettext("Contenu")], [22, 100])
