@@ -74,6 +74,12 @@ DEFAULT_NAMES: dict[str, dict[str, str]] = {
 PLACEHOLDER_KEYS = tuple(DEFAULT_NAMES["fr"])
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+# A placeholder with the French preposition before it, which contracts with an article.
+_FILLED = re.compile(r"(?:\b([àÀ]|[dD]e) )?\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
+# What may come before a sentence's first word: the text's or a line's start (a list item, a
+# heading, a quote), or a full stop, an exclamation or question mark, an opening guillemet.
+_SENTENCE_START = re.compile(r"(?:(?:\A|\n)[ \t]*(?:[-*+>]|\d+[.)]|#+)?|[.!?«][\xa0]?)[ \t]*\Z")
 
 
 def unknown_placeholders(text: str) -> list[str]:
@@ -81,7 +87,30 @@ def unknown_placeholders(text: str) -> list[str]:
 
 
 def fill_placeholders(text: str, names: dict[str, str]) -> str:
-    return PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group(0)), text)
+    """Names put in their sentence as a writer would: "à le maCERT" reads "au maCERT" (the
+    names begin with their article, and the lesson cannot know which one a deployment's name
+    takes), and a name opening a sentence takes a capital ("La loi…"), unless its first word
+    is written with capitals of its own ("maCERT")."""
+
+    def fill(match: re.Match) -> str:
+        preposition, key = match.group(1), match.group(2)
+        name = names.get(key)
+        if name is None:
+            return match.group(0)
+        article, _, rest = name.partition(" ")
+        if preposition:
+            contracted = _CONTRACTED.get((preposition.lower(), article))
+            if contracted is None or not rest:
+                return f"{preposition} {name}"
+            if preposition[0].isupper():
+                contracted = contracted.capitalize()
+            return f"{contracted} {rest}"
+        before = match.string[: match.start()][-40:]
+        if article.islower() and _SENTENCE_START.search(before):
+            return name[0].upper() + name[1:]
+        return name
+
+    return _FILLED.sub(fill, text)
 
 
 async def deployment_names(language: str = "fr") -> dict[str, str]:

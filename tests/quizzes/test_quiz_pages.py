@@ -194,7 +194,7 @@ async def test_api_quiz_texts_carry_the_deployments_names(client, world, app):
     await client.login("l-a@example.org")
     started = (await api(client, "POST", "/api/v1/courses/quiz-test/quiz/attempts")).json()
     texts = [q["text"] for q in started["questions"]]
-    assert texts.count("Qui alerter ? le CERT d'ici") == 3  # the alpha quota
+    assert texts.count("Qui alerter ? Le CERT d'ici") == 3  # the alpha quota, a new sentence
     assert quiz_has_placeholders(version)
     plain = await make_version(slug="plain", bank=BANK)
     assert not quiz_has_placeholders(plain)
