@@ -24,12 +24,14 @@ def _throughput(lines: list[str], figures: dict) -> None:
         "one thread (`bench/wrk/replay.lua` replays prepared requests, each connection taking "
         "the next line: a different learner, lesson or open attempt each time).",
         "",
-        "| endpoint | req/s | ratio to bare | target | p50 ms | p95 ms | errors | result |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| endpoint | req/s | ratio to bare | target | p50 ms | p95 ms | errors | result | "
+        "ratio to the app's empty route |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
         f"| bare Starlette `/plaintext` (before / after) | {bare[0]['rps']:.0f} / "
         f"{bare[1]['rps']:.0f} | 1 | | {bare[0]['p50_ms']:.1f} | {bare[0]['p95_ms']:.1f} | "
-        f"{bare[0]['non_2xx_3xx'] + bare[0]['socket_errors']} | |",
+        f"{bare[0]['non_2xx_3xx'] + bare[0]['socket_errors']} | | |",
     ]
+    references = figures.get("references", {})
     for name, _ in throughput.ENDPOINTS:
         f = figures["endpoints"][name]
         target = f["target"]
@@ -39,19 +41,28 @@ def _throughput(lines: list[str], figures: dict) -> None:
         lines.append(
             f"| {name}{wrapped} | {f['rps']:.0f} | {f['ratio']:.3f} | "
             f"{'>= ' + str(target) if target else '-'} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
-            f"{errors} | {verdict(f['ratio'] >= target and not errors) if target else '-'} |"
+            f"{errors} | {verdict(f['ratio'] >= target and not errors) if target else '-'} | "
+            f"{_to_empty_route(name, f, references)} |"
         )
-    for name, f in figures.get("references", {}).items():
+    for name, f in references.items():
         lines.append(
             f"| {name} | {f['rps']:.0f} | {f['ratio']:.3f} | - | {f['p50_ms']:.1f} | "
-            f"{f['p95_ms']:.1f} | {f['non_2xx_3xx'] + f['socket_errors']} | - |"
+            f"{f['p95_ms']:.1f} | {f['non_2xx_3xx'] + f['socket_errors']} | - | 1 |"
         )
-    if figures.get("references"):
+    if references:
         lines += ["", "The last two rows serve the bare endpoint inside the app's middleware "
-                  "(`bench.bare:create_app_stack`): no page of the app can be faster."]
+                  "(`bench.bare:create_app_stack`): no page of the app can be faster. The last "
+                  "column measures each page against the empty route with the same middleware "
+                  "and the same session (anonymous for the verify page): what the page's own "
+                  "work costs."]
     lines += ["", f"Worker resident memory after the run: {figures['endpoints']['rss_mb']:.0f} MB.",
               "", "Commands (one per endpoint, `NAME.requests` holds the prepared requests):", "",
               "```", figures["endpoints"]["quiz submit"]["command"], "```", ""]
+
+
+def _to_empty_route(name: str, figures: dict, references: dict) -> str:
+    reference = references.get(throughput.reference_for(name))
+    return f"{figures['rps'] / reference['rps']:.2f}" if reference else "-"
 
 
 def _rush(lines: list[str], figures: dict) -> None:
