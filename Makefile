@@ -29,7 +29,7 @@ CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 translations: $(CATALOGS:.po=.mo)
 
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+	@$(BIN)/pybabel -q compile --use-fuzzy -i $< -o $@
 
 # After changing messages in code or templates: refresh the catalogues, then translate.
 translations-update: $(STAMP)
