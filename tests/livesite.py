@@ -13,7 +13,7 @@ import uvicorn
 from tortoise import Tortoise
 
 from server import Settings, create_app
-from tests.conftest import SECRET
+from tests.conftest import PASSWORD, SECRET
 from training import database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,3 +85,11 @@ def serve(
             thread.stop()
     finally:
         sock.close()
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    """The French login form filled in and sent, as a person does."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Adresse électronique ou matricule").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()

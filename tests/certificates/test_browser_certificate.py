@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.certificates.conftest import complete
 from tests.conftest import PASSWORD
-from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
+from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 from tests.quizzes.conftest import make_version
 from training.agencies import AgencyFields, save_agency
 from training.models import Staff
@@ -47,10 +47,7 @@ def test_a_learner_downloads_the_certificate_and_opens_its_verify_page(live_serv
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(accept_downloads=True, locale="fr-FR")
-            page.goto(f"{live_server}/login")
-            page.get_by_label("Adresse électronique ou matricule").fill("nadia@example.org")
-            page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
+            sign_in(page, live_server, "nadia@example.org")
             page.get_by_role("link", name="Mes certificats").click()
             expect(page.get_by_role("heading", level=1)).to_have_text("Mes certificats")
             row = page.get_by_role("row").filter(has_text="Cours d'essai")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 from courses.packs import load_packs
 from tests.conftest import PASSWORD
 from tests.courses.packbuilder import write_pack
-from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve
+from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 from training.agencies import AgencyFields, save_agency
 from training.models import Staff
 from training.passwords import hash_password
@@ -78,10 +78,7 @@ def test_a_learner_reads_a_lesson_and_sees_the_progress_bar_move(live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="fr-FR")
-            page.goto(f"{live_server}/")
-            page.get_by_label("Adresse électronique ou matricule").fill("nadia@example.org")
-            page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
+            sign_in(page, live_server, "nadia@example.org")
             expect(page).to_have_url(re.compile(r"/courses$"))
 
             page.get_by_role("link", name="Cours demo", exact=True).click()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import PASSWORD
-from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 from training.agencies import AgencyFields, save_agency
 from training.models import Role, Staff
 from training.passwords import hash_password
@@ -39,10 +39,7 @@ def test_the_period_form_follows_the_kind_of_period(live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="fr-FR")
-            page.goto(f"{live_server}/login")
-            page.get_by_label("Adresse électronique ou matricule").fill("rh@example.org")
-            page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
+            sign_in(page, live_server, "rh@example.org")
             page.goto(f"{live_server}/reports?kind=year&year=2025&as_of=2025-12-31")
             year, quarter = page.get_by_label("Année", exact=True), page.get_by_label("Trimestre")
             start, end = page.get_by_label("Du", exact=True), page.get_by_label("Au", exact=True)
