@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from playwright.sync_api import Page, sync_playwright
 from tortoise import Tortoise
 
 from server import Settings, create_app
@@ -85,6 +86,17 @@ def serve(
             thread.stop()
     finally:
         sock.close()
+
+
+@contextmanager
+def browser_page(**options) -> Iterator[Page]:
+    """A page of Debian's chromium, headless; the browser is closed afterwards."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(**options)
+        finally:
+            browser.close()
 
 
 def sign_in(page, base_url: str, email: str) -> None:

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.certificates.conftest import complete
 from tests.conftest import PASSWORD
-from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, sign_in
+from tests.livesite import ARTIFACTS, browser_page, serve, sign_in
 from tests.quizzes.conftest import make_version
 from training.agencies import AgencyFields, save_agency
 from training.models import Staff
@@ -43,32 +43,27 @@ def live_server(tmp_path, database_url):
 
 
 def test_a_learner_downloads_the_certificate_and_opens_its_verify_page(live_server, tmp_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(accept_downloads=True, locale="fr-FR")
-            sign_in(page, live_server, "nadia@example.org")
-            page.get_by_role("link", name="Mes certificats").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Mes certificats")
-            row = page.get_by_role("row").filter(has_text="Cours d'essai")
-            expect(row).to_contain_text("Valide")
-            code = row.locator("code").inner_text()
-            assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", code)
+    with browser_page(accept_downloads=True, locale="fr-FR") as page:
+        sign_in(page, live_server, "nadia@example.org")
+        page.get_by_role("link", name="Mes certificats").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Mes certificats")
+        row = page.get_by_role("row").filter(has_text="Cours d'essai")
+        expect(row).to_contain_text("Valide")
+        code = row.locator("code").inner_text()
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", code)
 
-            with page.expect_download() as download_info:
-                row.get_by_role("link", name="PDF").click()
-            download = download_info.value
-            assert download.suggested_filename == f"certificat-{code}.pdf"
-            saved = Path(tmp_path / download.suggested_filename)
-            download.save_as(saved)
-            assert saved.read_bytes().startswith(b"%PDF-") and saved.stat().st_size > 10_000
-            shutil.copy(saved, ARTIFACTS / "certificate.pdf")
+        with page.expect_download() as download_info:
+            row.get_by_role("link", name="PDF").click()
+        download = download_info.value
+        assert download.suggested_filename == f"certificat-{code}.pdf"
+        saved = Path(tmp_path / download.suggested_filename)
+        download.save_as(saved)
+        assert saved.read_bytes().startswith(b"%PDF-") and saved.stat().st_size > 10_000
+        shutil.copy(saved, ARTIFACTS / "certificate.pdf")
 
-            row.get_by_role("link", name="Cours d'essai").click()
-            page.get_by_role("link", name="Page publique de vérification").click()
-            expect(page).to_have_url(f"{live_server}/verify/{code}")
-            expect(page.get_by_role("heading", level=2)).to_have_text("Certificat valide")
-            expect(page.locator("dl.facts")).to_contain_text("Nadia El Alaoui")
-            page.screenshot(path=ARTIFACTS / "certificate-verify.png", full_page=True)
-        finally:
-            browser.close()
+        row.get_by_role("link", name="Cours d'essai").click()
+        page.get_by_role("link", name="Page publique de vérification").click()
+        expect(page).to_have_url(f"{live_server}/verify/{code}")
+        expect(page.get_by_role("heading", level=2)).to_have_text("Certificat valide")
+        expect(page.locator("dl.facts")).to_contain_text("Nadia El Alaoui")
+        page.screenshot(path=ARTIFACTS / "certificate-verify.png", full_page=True)

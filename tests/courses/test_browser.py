@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from courses.packs import load_packs
 from tests.conftest import PASSWORD
 from tests.courses.packbuilder import write_pack
-from tests.livesite import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve, sign_in
+from tests.livesite import ARTIFACTS, browser_page, serve, sign_in
 from training.agencies import AgencyFields, save_agency
 from training.models import Staff
 from training.passwords import hash_password
@@ -74,36 +74,31 @@ def _read_the_rest_and_pass_the_quiz(page) -> None:
 
 
 def test_a_learner_reads_a_lesson_and_sees_the_progress_bar_move(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="fr-FR")
-            sign_in(page, live_server, "nadia@example.org")
-            expect(page).to_have_url(re.compile(r"/courses$"))
+    with browser_page(locale="fr-FR") as page:
+        sign_in(page, live_server, "nadia@example.org")
+        expect(page).to_have_url(re.compile(r"/courses$"))
 
-            page.get_by_role("link", name="Cours demo", exact=True).click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Cours demo")
-            page.get_by_role("button", name="M'inscrire à ce cours").click()
-            progress = page.locator(".progress-text")
-            expect(progress).to_have_text("0 / 3 leçons")
+        page.get_by_role("link", name="Cours demo", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Cours demo")
+        page.get_by_role("button", name="M'inscrire à ce cours").click()
+        progress = page.locator(".progress-text")
+        expect(progress).to_have_text("0 / 3 leçons")
 
-            page.get_by_role("link", name="Commencer le cours").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Premiers signes")
-            expect(page.get_by_role("img", name="Un message piégé annoté")).to_be_visible()
-            finished = page.get_by_role("button", name="J'ai terminé cette leçon")
-            finished.scroll_into_view_if_needed()
-            finished.click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Le contexte")
+        page.get_by_role("link", name="Commencer le cours").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Premiers signes")
+        expect(page.get_by_role("img", name="Un message piégé annoté")).to_be_visible()
+        finished = page.get_by_role("button", name="J'ai terminé cette leçon")
+        finished.scroll_into_view_if_needed()
+        finished.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Le contexte")
 
-            page.get_by_role("navigation", name="Fil d'Ariane").get_by_role(
-                "link", name="Cours demo"
-            ).click()
-            expect(progress).to_have_text("1 / 3 leçons")
-            expect(page.locator("progress")).to_have_attribute("value", "1")
-            expect(page.get_by_role("link", name="Reprendre où je me suis arrêté")).to_be_visible()
-            page.screenshot(path=ARTIFACTS / "course-progress.png", full_page=True)
+        page.get_by_role("navigation", name="Fil d'Ariane").get_by_role(
+            "link", name="Cours demo"
+        ).click()
+        expect(progress).to_have_text("1 / 3 leçons")
+        expect(page.locator("progress")).to_have_attribute("value", "1")
+        expect(page.get_by_role("link", name="Reprendre où je me suis arrêté")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "course-progress.png", full_page=True)
 
-            _read_the_rest_and_pass_the_quiz(page)
-            page.screenshot(path=ARTIFACTS / "quiz-result.png", full_page=True)
-        finally:
-            browser.close()
+        _read_the_rest_and_pass_the_quiz(page)
+        page.screenshot(path=ARTIFACTS / "quiz-result.png", full_page=True)

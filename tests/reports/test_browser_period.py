@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.livesite import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
+from tests.livesite import browser_page, serve, sign_in
 from training.agencies import AgencyFields, save_agency
 from training.models import Role, Staff
 from training.passwords import hash_password
@@ -35,32 +35,25 @@ def live_server(tmp_path, database_url):
 
 
 def test_the_period_form_follows_the_kind_of_period(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="fr-FR")
-            sign_in(page, live_server, "rh@example.org")
-            page.goto(f"{live_server}/reports?kind=year&year=2025&as_of=2025-12-31")
-            year, quarter = page.get_by_label("Année", exact=True), page.get_by_label("Trimestre")
-            start, end = page.get_by_label("Du", exact=True), page.get_by_label("Au", exact=True)
-            expect(year).to_be_visible()
-            for field in (quarter, start, end):
-                expect(field).to_be_hidden()
+    with browser_page(locale="fr-FR") as page:
+        sign_in(page, live_server, "rh@example.org")
+        page.goto(f"{live_server}/reports?kind=year&year=2025&as_of=2025-12-31")
+        year, quarter = page.get_by_label("Année", exact=True), page.get_by_label("Trimestre")
+        start, end = page.get_by_label("Du", exact=True), page.get_by_label("Au", exact=True)
+        expect(year).to_be_visible()
+        for field in (quarter, start, end):
+            expect(field).to_be_hidden()
 
-            page.get_by_label("Période", exact=True).select_option(label="Trimestre")
-            expect(quarter).to_be_visible()
-            expect(start).to_be_hidden()
+        page.get_by_label("Période", exact=True).select_option(label="Trimestre")
+        expect(quarter).to_be_visible()
+        expect(start).to_be_hidden()
 
-            page.get_by_label("Période", exact=True).select_option(label="Dates choisies")
-            expect(year).to_be_hidden()
-            expect(quarter).to_be_hidden()
-            start.fill("2025-03-01")
-            end.fill("2025-05-31")
-            page.get_by_label("Situation au").fill("2025-05-31")
-            page.get_by_role("button", name="Afficher").click()
-            expect(page.locator("p.lead")).to_contain_text(
-                "Période : 1 mar.\u2009–\u200931 mai 2025"
-            )
-            expect(start).to_be_visible()
-        finally:
-            browser.close()
+        page.get_by_label("Période", exact=True).select_option(label="Dates choisies")
+        expect(year).to_be_hidden()
+        expect(quarter).to_be_hidden()
+        start.fill("2025-03-01")
+        end.fill("2025-05-31")
+        page.get_by_label("Situation au").fill("2025-05-31")
+        page.get_by_role("button", name="Afficher").click()
+        expect(page.locator("p.lead")).to_contain_text("Période : 1 mar.\u2009–\u200931 mai 2025")
+        expect(start).to_be_visible()
