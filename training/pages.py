@@ -8,6 +8,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -52,6 +53,14 @@ def _url_for(context: dict, name: str, /, **path_params) -> URL:
     return URL(request.scope.get("root_path", "").rstrip("/") + path)
 
 
+def _fraction(part, whole) -> Markup:
+    """"3 / 5" kept in that order in a right-to-left page: between Arabic words, or alone in a
+    cell, the bidirectional algorithm lays two numbers and a slash out as "5 / 3"."""
+    return Markup('<span dir="ltr">{} / {}</span>').format(
+        i18n.format_number(part), i18n.format_number(whole)
+    )
+
+
 @jinja2.pass_context
 def _this_page(context: dict, **changes) -> URL:
     """This page's path and query with some parameters changed (pager and sort links), as a path
@@ -69,7 +78,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
     )
-    env.globals.update(url_for=_url_for, this_page=_this_page)
+    env.globals.update(url_for=_url_for, this_page=_this_page, fraction=_fraction)
     env.filters.update(
         date=i18n.format_date,
         datetime=i18n.format_datetime,

@@ -17,6 +17,7 @@ async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world,
     first = (await client.get("/courses/demo/progress")).text
     assert "6 inscrits, dont 0 ayant terminé le cours." in " ".join(first.split())
     assert first.count("<td>MIN1-A</td>") == 5 and "Page 1 sur 2" in first
+    assert first.count('<td class="num"><span dir="ltr">0 / 3</span></td>') == 5
     second = (await client.get("/courses/demo/progress?page=2")).text
     assert second.count("<td>MIN1-A</td>") == 1 and "Agent DA-5" in second
     assert "Agent L-2" not in first + second

@@ -144,3 +144,15 @@ async def test_my_learning_lists_courses_in_progress(client, world, demo_course)
     in_progress = learning.text.split('id="in-progress"')[1].split('id="completed"')[0]
     assert "Cours demo" in in_progress and "0 / 3 leçons" in in_progress
     assert "Aucun cours terminé pour l'instant." in learning.text
+
+
+async def test_right_to_left_the_lessons_read_come_before_the_total(client, world, demo_course):
+    """Left alone between Arabic words, "1 / 3" is laid out as "3 / 1": it is isolated."""
+    await client.login("l-a@example.org")
+    await client.submit("/courses/demo/enrol")
+    first, _, _ = await lessons_of(demo_course)
+    await client.submit(f"/courses/demo/lessons/{first.id}/done")
+    await client.submit("/language", {"language": "ar"})
+    page = await client.get("/courses/demo")
+    assert progress_text(page.text) == "\u20661 / 3\u2069 دروس"
+    assert '<span dir="ltr">1 / 3</span></progress>' in page.text
