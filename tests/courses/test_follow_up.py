@@ -6,6 +6,7 @@ from courses.enrolment import enrol_staff
 from courses.models import Enrolment
 from tests.conftest import add_staff, shown
 from training.auth import now
+from training.models import Agency
 
 
 async def test_the_follow_up_counts_and_pages_the_people_in_scope(client, world, demo_course):
@@ -41,3 +42,11 @@ async def test_an_administrator_follows_every_agency_in_name_order(client, world
         [world.learner_a.full_name, world.learner_b.full_name, world.learner_min2.full_name]
     )
     assert [page.index(name) for name in names] == sorted(page.index(name) for name in names)
+
+
+async def test_the_scope_is_named_in_the_readers_language(client, world, demo_course):
+    await Agency.filter(id=world.min1.id).update(name_ar="الوزارة الأولى")
+    await client.login("hr1@example.org")
+    await client.submit("/language", {"language": "ar"})
+    page = shown(await client.get("/courses/demo/progress"))
+    assert "الوزارة الأولى" in page and "Agence MIN1" not in page
