@@ -77,6 +77,10 @@ class Certificate(Model):
     def shown_code(self) -> str:
         return display_code(self.code)
 
+    def agency_name(self, language: str = "fr") -> str:
+        """The holder's agency as named at issue time; French where no Arabic name was kept."""
+        return (self.agency_name_ar if language == "ar" else "") or self.agency_name_fr
+
     def title(self, language: str = "fr") -> str:
         """The course title as frozen at issue time, in French when the language is missing."""
         titles = self.course_title

@@ -1,6 +1,6 @@
 """A learner's certificates: listed with their expiry, downloaded, and their own declarations."""
 
-from certificates.models import ProfessionalCertification, ReviewStatus
+from certificates.models import Certificate, ProfessionalCertification, ReviewStatus
 from tests.certificates.conftest import translated
 from tests.conftest import shown
 from training.models import Staff
@@ -99,3 +99,18 @@ async def test_a_refused_evidence_file_is_explained_in_arabic(client, world):
     field = translated("ar", "champ %(column)s : %(message)s", column="evidence", message=empty)
     assert field in shown(response) and "est vide" not in shown(response)
     assert not await ProfessionalCertification.exists()
+
+
+async def test_an_arabic_reader_sees_the_course_and_agency_names_in_arabic(
+    client, world, certificate
+):
+    await Certificate.filter(id=certificate.id).update(
+        course_title={"fr": "Cours d'essai", "ar": "دورة تجريبية"}, agency_name_ar="مديرية أ"
+    )
+    await client.login(world.learner_a.email)
+    await client.submit("/language", {"language": "ar"})
+    assert "دورة تجريبية" in shown(await client.get("/certificates"))
+    detail = shown(await client.get(f"/certificates/{certificate.id}"))
+    assert "دورة تجريبية" in detail and "مديرية أ" in detail and "Cours d'essai" not in detail
+    verify = shown(await client.get(f"/verify/{certificate.shown_code}"))
+    assert "دورة تجريبية" in verify and "مديرية أ" in verify
