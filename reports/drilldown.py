@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from certificates.schemes import PROFESSIONAL_SCHEMES
+from courses.localising import pick_language
+from courses.models import Course
 from reports.figures import FIGURES, count, rows_in_scope
 from reports.periods import Period
 from training import sql
-from training.i18n import N_
+from training.i18n import N_, gettext
 from training.pages import Page
 
 # Sortable columns: the name a link uses, the SQL that orders by it.
@@ -110,6 +113,20 @@ async def listing(
     return Listing(
         total, shown, sort, descending, [dict(row, at=sql.as_date(row["at"])) for row in rows]
     )
+
+
+async def detail_names(key: str, language: str) -> dict[str, str]:
+    """What the list's last column holds, as the reader calls it: a course slug stands for the
+    course's current title, a scheme key for the scheme's label."""
+    if FIGURES[key].detail == "p.scheme":
+        return {name: gettext(scheme.label) for name, scheme in PROFESSIONAL_SCHEMES.items()}
+    names = {}
+    for course in await Course.filter(current_version_id__isnull=False).prefetch_related(
+        "current_version"
+    ):
+        titles = course.current_version.title
+        names[course.slug] = titles[pick_language(language, list(titles))] if titles else ""
+    return names
 
 
 def table(rows: list[dict]) -> list[list[object]]:

@@ -134,6 +134,7 @@ async def figure_list(request: Request) -> Response:
             "figure": figures.FIGURES[key],
             "key": key,
             "rows": listing.rows,
+            "details": await drilldown.detail_names(key, i18n.current_language.get()),
             "page": listing.page,
             "sort": listing.sort,
             "descending": listing.descending,

@@ -21,6 +21,7 @@ async def test_hr_dashboard_links_every_number(client, world, year):
     )
     listing = shown(await client.get(f"/reports/list/completed?{QUERY}&agency={world.dir_a.id}"))
     assert "P0" in listing and "P1" not in listing
+    assert "<td>Cours d'essai</td>" in listing and "<td>hygiene</td>" not in listing
 
 
 async def test_exports_keep_rows_and_dates(client, world, year):
