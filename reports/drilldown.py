@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certificates.schemes import PROFESSIONAL_SCHEMES
+from certificates.schemes import OTHER, PROFESSIONAL_SCHEMES
 from courses.localising import pick_language
 from courses.models import Course
 from reports.figures import FIGURES, count, rows_in_scope
@@ -119,7 +119,8 @@ async def detail_names(key: str, language: str) -> dict[str, str]:
     """What the list's last column holds, as the reader calls it: a course slug stands for the
     course's current title, a scheme key for the scheme's label."""
     if FIGURES[key].detail == "p.scheme":
-        return {name: gettext(scheme.label) for name, scheme in PROFESSIONAL_SCHEMES.items()}
+        labels = {name: gettext(scheme.label) for name, scheme in PROFESSIONAL_SCHEMES.items()}
+        return labels | {OTHER: gettext("Autre certification")}
     names = {}
     for course in await Course.filter(current_version_id__isnull=False).prefetch_related(
         "current_version"
