@@ -67,3 +67,16 @@ def test_a_learner_downloads_the_certificate_and_opens_its_verify_page(live_serv
         expect(page.get_by_role("heading", level=2)).to_have_text("Certificat valide")
         expect(page.locator("dl.facts")).to_contain_text("Nadia El Alaoui")
         page.screenshot(path=ARTIFACTS / "certificate-verify.png", full_page=True)
+
+
+def test_on_a_phone_the_pages_keep_the_screens_width(live_server):
+    """A table wider than the phone scrolls on its own; the page does not run off the side."""
+    with browser_page(locale="fr-FR", viewport={"width": 360, "height": 740}) as page:
+        sign_in(page, live_server, "nadia@example.org")
+        for path in ("/certificates", "/account", "/learning", "/courses"):
+            page.goto(f"{live_server}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        page.goto(f"{live_server}/certificates")
+        table = page.get_by_role("table")
+        assert table.evaluate("t => t.scrollWidth > t.clientWidth")  # its columns scroll
+        expect(table.get_by_role("columnheader", name="Formation")).to_be_visible()
