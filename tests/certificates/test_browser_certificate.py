@@ -73,7 +73,7 @@ def test_on_a_phone_the_pages_keep_the_screens_width(live_server):
     """A table wider than the phone scrolls on its own; the page does not run off the side."""
     with browser_page(locale="fr-FR", viewport={"width": 360, "height": 740}) as page:
         sign_in(page, live_server, "nadia@example.org")
-        for path in ("/certificates", "/account", "/learning", "/courses"):
+        for path in ("/certificates", "/account", "/learning", "/courses", "/verify"):
             page.goto(f"{live_server}{path}")
             assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
         page.goto(f"{live_server}/certificates")
