@@ -8,6 +8,8 @@
   function show() {
     form.querySelectorAll("[data-kinds]").forEach(function (field) {
       field.hidden = field.dataset.kinds.split(" ").indexOf(kind.value) < 0;
+      // A hidden field is not sent either: the address says only what the period reads.
+      field.querySelectorAll("input").forEach(function (input) { input.disabled = field.hidden; });
     });
   }
   kind.addEventListener("change", show);

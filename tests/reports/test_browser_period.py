@@ -57,3 +57,4 @@ def test_the_period_form_follows_the_kind_of_period(live_server):
         page.get_by_role("button", name="Afficher").click()
         expect(page.locator("p.lead")).to_contain_text("Période : 1 mar.\u2009–\u200931 mai 2025")
         expect(start).to_be_visible()
+        assert "year=" not in page.url and "quarter=" not in page.url  # only what it reads
