@@ -72,7 +72,8 @@ async def cmd_content_load(args, settings) -> None:
         await Tortoise.close_connections()
     for outcome in outcomes:
         if outcome.result == packs.LoadResult.NEW_VERSION:
-            print(f"{outcome.slug}: new version {outcome.number} ({outcome.label})")
+            moved = f"; {outcome.moved} not yet started moved to it" if outcome.moved else ""
+            print(f"{outcome.slug}: new version {outcome.number} ({outcome.label}){moved}")
         else:
             what = outcome.result.value
             print(f"{outcome.slug}: {what} (version {outcome.number}, {outcome.label})")

@@ -28,7 +28,7 @@ from courses.models import Course, CourseVersion, Enrolment, Lesson, MediaFile, 
 from courses.packfiles import FileTree, content_hash, read_directory, read_zip, split_packs
 from courses.questionfile import check_questions
 from courses.yamlfile import parse_yaml
-from training import audit
+from training import audit, sql
 from training.auth import now
 from training.models import Staff
 
@@ -60,6 +60,18 @@ class LoadOutcome:
     result: LoadResult
     number: int
     label: str
+    moved: int = 0  # enrolments not yet started, moved to the new edition
+
+
+# A learner keeps the edition they started; one who has not opened a lesson nor taken the quiz
+# yet reads the new one (the corrections reach them before they begin).
+_UNSTARTED_TO_NEW_EDITION = """
+UPDATE enrolment SET version_id = :version
+WHERE course_id = :course AND version_id <> :version AND completed_at IS NULL
+  AND last_lesson_id IS NULL AND lessons_completed_at IS NULL AND quiz_passed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM lesson_progress p WHERE p.enrolment_id = enrolment.id)
+  AND NOT EXISTS (SELECT 1 FROM quiz_attempt q WHERE q.enrolment_id = enrolment.id)
+"""
 
 
 class PackRejected(ValueError):
@@ -258,8 +270,12 @@ async def _write_pack(pack: Pack) -> LoadOutcome:
     )
     course.current_version = version
     await course.save(update_fields=["current_version_id"])
-    result = LoadResult.CREATED if created else LoadResult.NEW_VERSION
-    return LoadOutcome(info.slug, result, version.number, info.label)
+    if created:
+        return LoadOutcome(info.slug, LoadResult.CREATED, version.number, info.label)
+    moved = await sql.changed(
+        _UNSTARTED_TO_NEW_EDITION, {"version": version.id, "course": course.id}
+    )
+    return LoadOutcome(info.slug, LoadResult.NEW_VERSION, version.number, info.label, moved)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from courses.enrolment import enrol_staff
 from courses.models import Course, CourseVersion
 from courses.placeholders import DEFAULT_NAMES, PLACEHOLDER_KEYS, deployment_names
 from tests.conftest import shown
@@ -21,9 +22,11 @@ async def test_an_administrator_uploads_a_pack_then_a_new_version(client, world,
     assert "demo : cours créé (édition 2026.1, version 1)" in first.text
     again = await upload(client, "demo.zip", zip_of(tmp_path))
     assert "demo : inchangé (version 1)" in again.text
+    await enrol_staff(world.learner_a.id, (await Course.get(slug="demo")).id)
     edit(pack / "course.yaml", 'version: "2026.1"', 'version: "2026.2"')
     second = await upload(client, "demo.zip", zip_of(tmp_path))
     assert "demo : nouvelle version 2 (édition 2026.2)" in second.text
+    assert "1 inscrit qui n'avait pas commencé la suit désormais" in shown(second)
     assert await CourseVersion.all().count() == 2
     listing = (await client.get("/admin/content")).text
     assert "2026.1" in listing and "2026.2" in listing and "(en ligne)" in listing

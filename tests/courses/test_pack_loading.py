@@ -13,6 +13,7 @@ from courses.enrolment import enrol_staff, version_for
 from courses.models import Course, CourseVersion, Lesson, MediaFile, Module
 from courses.packfiles import ArchiveError
 from courses.packs import LoadResult, PackRejected, load_packs
+from courses.reading import lesson_position, record_lesson_read
 from tests.courses.packbuilder import edit, write_pack, zip_of
 from training.models import AuditEvent
 
@@ -87,20 +88,26 @@ async def test_a_changed_pack_is_a_new_version_and_learners_keep_theirs(app, wor
     await load_packs(pack_root)
     course = await Course.get(slug="demo")
     started = await enrol_staff(world.learner_a.id, course.id)
+    first = await Lesson.get(version_id=course.current_version_id, sequence=1)
+    await record_lesson_read(started, await lesson_position(first.version_id, first.id))
+    not_started = await enrol_staff(world.learner_min2.id, course.id)
 
     edit(pack_root / "demo" / "01-comprendre" / "02-le-contexte.fr.md", "personnes", "agents")
     edit(pack_root / "demo" / "course.yaml", 'version: "2026.1"', 'version: "2026.2"')
     [outcome] = await load_packs(pack_root)
-    assert (outcome.result, outcome.number, outcome.label) == (
+    assert (outcome.result, outcome.number, outcome.label, outcome.moved) == (
         LoadResult.NEW_VERSION,
         2,
         "2026.2",
+        1,
     )
     await course.refresh_from_db()
     current = await CourseVersion.get(id=course.current_version_id)
     assert current.number == 2
     kept, enrolment = await version_for(world.learner_a.id, course)
     assert kept.number == 1 and enrolment.id == started.id
+    moved, enrolment = await version_for(world.learner_min2.id, course)
+    assert moved.number == 2 and enrolment.id == not_started.id  # had read nothing yet
     newcomer, none = await version_for(world.learner_b.id, course)
     assert newcomer.number == 2 and none is None
     old_text = await Lesson.get(version_id=kept.id, sequence=2)
