@@ -50,3 +50,12 @@ async def test_the_scope_is_named_in_the_readers_language(client, world, demo_co
     await client.submit("/language", {"language": "ar"})
     page = shown(await client.get("/courses/demo/progress"))
     assert "الوزارة الأولى" in page and "Agence MIN1" not in page
+
+
+async def test_forms_list_the_agencies_in_the_readers_language(client, world):
+    await Agency.filter(id=world.min1.id).update(name_ar="الوزارة الأولى")
+    await client.login("hr1@example.org")
+    await client.submit("/language", {"language": "ar"})
+    for path in ("/assignments/new", "/campaigns/new", "/cohorts/new", "/staff/new"):
+        page = shown(await client.get(path))
+        assert "الوزارة الأولى (MIN1)" in page and "Agence MIN1 (MIN1)" not in page, path
