@@ -105,7 +105,7 @@ def fill_placeholders(text: str, names: dict[str, str]) -> str:
             if preposition[0].isupper():
                 contracted = contracted.capitalize()
             return f"{contracted} {rest}"
-        before = match.string[: match.start()][-40:]
+        before = match.string[max(0, match.start() - 40) : match.start()]
         if article.islower() and _SENTENCE_START.search(before):
             return name[0].upper() + name[1:]
         return name

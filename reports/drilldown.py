@@ -121,17 +121,15 @@ async def detail_names(key: str, language: str) -> dict[str, str]:
     if FIGURES[key].detail == "p.scheme":
         labels = {name: gettext(scheme.label) for name, scheme in PROFESSIONAL_SCHEMES.items()}
         return labels | {OTHER: gettext("Autre certification")}
-    names = {}
-    for course in await Course.filter(current_version_id__isnull=False).prefetch_related(
-        "current_version"
-    ):
-        titles = course.current_version.title
-        names[course.slug] = titles[pick_language(language, list(titles))] if titles else ""
-    return names
+    # The titles alone: a version row also holds its question bank and guide.
+    found = await Course.filter(current_version_id__isnull=False).values_list(
+        "slug", "current_version__title"
+    )
+    return {slug: titles[pick_language(language, list(titles))] for slug, titles in found if titles}
 
 
-def table(rows: list[dict]) -> list[list[object]]:
-    """Rows for an export, in the order of COLUMNS; dates stay dates."""
+def table(rows: list[dict], details: dict[str, str]) -> list[list[object]]:
+    """Rows for an export, in the order of COLUMNS, named as on the page; dates stay dates."""
     return [
         [
             row["registration_number"],
@@ -139,7 +137,7 @@ def table(rows: list[dict]) -> list[list[object]]:
             row["agency_code"],
             row["agency_name"],
             sql.as_date(row["at"]),
-            row["detail"],
+            details.get(row["detail"], row["detail"]),
         ]
         for row in rows
     ]

@@ -156,7 +156,8 @@ async def figure_export(request: Request) -> Response:
     period = _period(request)
     rows = await drilldown.list_rows(key, scope.path, period)
     columns = [gettext(column) for column in drilldown.COLUMNS]
-    data = table_file(columns, drilldown.table(rows), file_format)
+    details = await drilldown.detail_names(key, i18n.current_language.get())
+    data = table_file(columns, drilldown.table(rows, details), file_format)
     filename = f"amane-{key}-{period.start.isoformat()}-{period.end.isoformat()}.{file_format}"
     return Response(
         data,

@@ -29,6 +29,7 @@ async def test_exports_keep_rows_and_dates(client, world, year):
     url = f"/reports/list/completed.csv?{QUERY}"
     rows = list(csv.reader(io.StringIO((await client.get(url)).content.decode("utf-8-sig"))))
     assert rows[0][0] == "Matricule" and [row[0] for row in rows[1:]] == ["P0"]
+    assert rows[1][5] == "Cours d'essai"  # the course as the page names it, not its slug
     sheet = load_workbook(io.BytesIO((await client.get(url.replace(".csv", ".xlsx"))).content))
     values = list(sheet.active.values)
     assert len(values) == 2 and isinstance(values[1][4], datetime | date)
