@@ -203,7 +203,11 @@ async def load_packs(
                 outcomes[pack.info.slug] = await _write_pack(pack)
                 if progress:
                     progress("loading", done, len(changed))
-            detail = ", ".join(f"{o.slug}: {o.result.value}" for o in outcomes.values())
+            detail = ", ".join(
+                f"{o.slug}: {o.result.value}"
+                + (f" ({o.moved} enrolments moved)" if o.moved else "")
+                for o in outcomes.values()
+            )
             await audit.record("content.loaded", actor=actor, detail=detail, ip=ip)
     numbers = dict(
         await Course.filter(slug__in=list(outcomes)).values_list("slug", "current_version__number")

@@ -27,6 +27,8 @@ async def test_an_administrator_uploads_a_pack_then_a_new_version(client, world,
     second = await upload(client, "demo.zip", zip_of(tmp_path))
     assert "demo : nouvelle version 2 (édition 2026.2)" in second.text
     assert "1 inscrit qui n'avait pas commencé la suit désormais" in shown(second)
+    loaded = await AuditEvent.filter(action="content.loaded").order_by("-id").first()
+    assert loaded.detail == "demo: new version (1 enrolments moved)"
     assert await CourseVersion.all().count() == 2
     listing = (await client.get("/admin/content")).text
     assert "2026.1" in listing and "2026.2" in listing and "(en ligne)" in listing
