@@ -28,15 +28,22 @@ class Problem:
     column: str
     message: str
 
+    @property
+    def field(self) -> str:
+        """The form field at fault (line 0 is a form's): the page links the problem to it."""
+        return "" if self.line else self.column
+
     def __str__(self) -> str:
-        """ "ligne 3, colonne email : …" in a file; "champ email : …" in a form (line 0)."""
+        """ "ligne 3, colonne email : …" in a file, whose columns the reader named; a form's
+        problem alone, as a sentence ("Le nom complet est obligatoire"): its field's name is
+        an identifier of the page, and the page marks the field and links to it."""
         where = {"line": self.line, "column": self.column, "message": self.message}
         if self.line and self.column:
             return _("ligne %(line)d, colonne %(column)s : %(message)s", **where)
         if self.line:
             return _("ligne %(line)d : %(message)s", **where)
         if self.column:
-            return _("champ %(column)s : %(message)s", **where)
+            return self.message[:1].upper() + self.message[1:]
         return _("fichier : %(message)s", **where)
 
 

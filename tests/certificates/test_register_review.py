@@ -46,7 +46,7 @@ async def test_a_rejection_needs_a_reason(client, world):
     await client.login(world.hr_min1.email)
     url = f"/registers/professional/{record.id}/review"
     refused = await client.submit(url, {"decision": "rejected", "note": ""})
-    assert refused.status_code == 400 and "indiquez le motif du rejet" in shown(refused)
+    assert refused.status_code == 400 and "Indiquez le motif du rejet" in shown(refused)
     done = await client.submit(url, {"decision": "rejected", "note": "Justificatif illisible"})
     assert done.status_code == 303
     await record.refresh_from_db()
@@ -59,7 +59,6 @@ async def test_a_refused_review_is_explained_in_the_readers_language(client, wor
     await Staff.filter(id=world.hr_min1.id).update(language=language)
     await client.login(world.hr_min1.email)
     url = f"/registers/professional/{record.id}/review"
-    field = "champ %(column)s : %(message)s"
     for form, column, message in (
         ({"decision": "rejected", "note": ""}, "note", "indiquez le motif du rejet"),
         ({"decision": "maybe"}, "decision", "choisissez « vérifiée » ou « rejetée »"),
@@ -67,8 +66,9 @@ async def test_a_refused_review_is_explained_in_the_readers_language(client, wor
         refused = await client.submit(url, form)
         assert refused.status_code == 400
         explained = translated(language, message)
-        assert translated(language, field, column=column, message=explained) in shown(refused)
-        assert message not in shown(refused)
+        sentence = explained[0].upper() + explained[1:]
+        assert sentence in shown(refused) and f'<a href="#{column}">' in refused.text
+        assert message not in shown(refused) and f"{column} :" not in shown(refused)
     assert (await ProfessionalCertification.get(id=record.id)).status == ReviewStatus.DECLARED
 
 
@@ -111,7 +111,7 @@ async def test_an_agency_certification_is_declared_with_evidence_and_verified(cl
     }
     outside = await client.submit("/registers/agencies/new", {**fields, "agency_code": "MIN1-B"})
     assert outside.status_code == 400
-    assert "l'administration MIN1-B n'est pas dans votre périmètre" in shown(outside)
+    assert "L'administration MIN1-B n'est pas dans votre périmètre" in shown(outside)
     response = await client.submit(
         "/registers/agencies/new", fields, files={"evidence": ("certificat.pdf", PDF, "x/y")}
     )

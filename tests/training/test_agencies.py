@@ -142,8 +142,8 @@ async def test_agency_form_errors_name_the_field(client, world):
     )
     assert response.status_code == 400
     text = shown(response)
-    assert "champ code : le code MIN2 est déjà utilisé" in text
-    assert "le nom en français est obligatoire" in text
+    assert "Le code MIN2 est déjà utilisé" in text and '<a href="#code">' in response.text
+    assert "Le nom en français est obligatoire" in text
     assert "« -3 » n'est pas un nombre entier positif" in text
     assert 'id="name_fr" name="name_fr" value="" required aria-invalid="true"' in response.text
 

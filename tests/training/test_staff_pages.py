@@ -85,8 +85,12 @@ async def test_edit_errors_name_each_field(client, world):
     )
     assert response.status_code == 400
     text = shown(response)
-    assert "champ registration_number : le matricule L-A est déjà attribué" in text
-    assert "champ email : « pas une adresse » n'est pas une adresse électronique valide" in text
+    # Each problem is a sentence linking to its field, never naming the field's identifier.
+    assert "Le matricule L-A est déjà attribué" in text
+    assert "« pas une adresse » n'est pas une adresse électronique valide" in text
+    assert "registration_number :" not in text and "email :" not in text
+    for field in ("registration_number", "email"):
+        assert f'<a href="#{field}">' in response.text and f'id="{field}"' in response.text
     assert (await Staff.get(id=world.learner_b.id)).full_name == "Agent L-B"
 
 
