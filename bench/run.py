@@ -156,7 +156,9 @@ def main() -> None:
                         "postgres")
     parser.add_argument("--only", default="throughput,rush,durability,national")
     parser.add_argument("--learners", type=int, default=2000)
-    parser.add_argument("--open-attempts", type=int, default=1500)
+    parser.add_argument("--open-attempts", type=int, default=16000,
+                        help="enough that every submit of the throughput run grades an attempt "
+                        "of its own (1,500 made five submits in six re-read a graded one)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--processes", type=int, default=4)
