@@ -34,6 +34,12 @@ COLUMNS = [
 # Sorts on the person's own row: a page of a list of people, each counted once, can be chosen
 # before anything is grouped.
 PERSON_SORTS = {"name": "s.full_name", "number": "s.registration_number", "agency": "a.code"}
+# Sorts an index of the staff table follows: a page of a long list is found by walking the
+# people in that order, stopping once the page is full.
+WALKS = {"name": "s.full_name {0}, s.id {0}", "number": "s.registration_number {0}"}
+# The walk reads about (offset + size) × staff ÷ people listed rows before its page is full; it
+# is taken while that stays under this many (a list of most of the nation, not a small agency's).
+WALK_BUDGET = 20_000
 
 
 def _query(key: str, extra: str = "") -> str:
@@ -59,28 +65,53 @@ async def list_rows(
     descending: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    total: int | None = None,
 ) -> list[dict]:
+    """The rows of a figure's list; `total`, the figure's count when known, tells whether a
+    page is found faster by walking the people in order."""
+    figure = FIGURES[key]
     direction = "DESC" if descending else "ASC"
-    order = f"{SORTS.get(sort, 'full_name')} {direction}, unit"
+    order = f"{SORTS.get(sort, 'full_name')} {direction}, unit {direction}"
     if not limit:
         return await rows_in_scope(f"{_query(key)} ORDER BY {order}", path, period)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    if not (FIGURES[key].one_row_per_person and sort in PERSON_SORTS):
+    if figure.people and sort in WALKS and await _walk_pays(total, limit + offset):
+        # The nation's enrolled people grouped and sorted to show fifty took 1.7 s: walking
+        # the people by name, each asked whether they have a record, stops at the page.
+        units = await rows_in_scope(
+            f"SELECT s.id AS unit FROM staff s WHERE EXISTS (SELECT 1 {figure.person_source}"
+            f" AND m.staff_id = s.id) ORDER BY {WALKS[sort].format(direction)}{page}",
+            path,
+            period,
+        )
+    elif figure.one_row_per_person and sort in PERSON_SORTS:
+        # Grouping every record of the nation's trained people to show fifty took a second:
+        # the page's people are chosen first (one membership row each), then only theirs are
+        # grouped.
+        units = await rows_in_scope(
+            f"SELECT m.staff_id AS unit FROM staff_membership m JOIN staff s ON s.id = m.staff_id "
+            f"JOIN agency a ON a.id = m.agency_id WHERE {figure.people_having_records()} "
+            f"ORDER BY {PERSON_SORTS[sort]} {direction}, m.staff_id {direction}{page}",
+            path,
+            period,
+        )
+    else:
         return await rows_in_scope(f"{_query(key)} ORDER BY {order}{page}", path, period)
-    # Grouping every record of the nation's trained people to show fifty took a second: the
-    # page's people are chosen first (one membership row each), then only theirs are grouped.
-    units = await rows_in_scope(
-        f"SELECT m.staff_id AS unit FROM staff_membership m JOIN staff s ON s.id = m.staff_id "
-        f"JOIN agency a ON a.id = m.agency_id WHERE {FIGURES[key].people_having_records()} "
-        f"ORDER BY {PERSON_SORTS[sort]} {direction}, m.staff_id{page}",
-        path,
-        period,
-    )
     if not units:
         return []
     chosen = {f"unit_{n}": row["unit"] for n, row in enumerate(units)}
     among = f" AND m.staff_id IN ({', '.join(f':{name}' for name in chosen)})"
     return await rows_in_scope(f"{_query(key, among)} ORDER BY {order}", path, period, chosen)
+
+
+async def _walk_pays(total: int | None, rows: int) -> bool:
+    """Whether walking every person in order meets a page's people soon enough: when those
+    listed are a good share of everyone (the staff table's largest id counts everyone, gone
+    or not, without reading the table)."""
+    if not total:
+        return False
+    everyone = await sql.scalar("SELECT MAX(id) AS n FROM staff", {})
+    return rows * everyone / total <= WALK_BUDGET
 
 
 @dataclass(frozen=True)
@@ -108,7 +139,14 @@ async def listing(
     total = await count(key, path, period)
     shown = Page(page, size, total)
     rows = await list_rows(
-        key, path, period, sort=sort, descending=descending, limit=size, offset=shown.offset
+        key,
+        path,
+        period,
+        sort=sort,
+        descending=descending,
+        limit=size,
+        offset=shown.offset,
+        total=total,
     )
     return Listing(
         total, shown, sort, descending, [dict(row, at=sql.as_date(row["at"])) for row in rows]

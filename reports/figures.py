@@ -54,6 +54,13 @@ class Figure:
         return f"{tables} WHERE {self.condition} AND {member}"
 
     @property
+    def person_source(self) -> str:
+        """As `source`, always read from the memberships `m` first: one person's records."""
+        if not self.records:
+            return self.source
+        return f"{PEOPLE} {self.records} WHERE {self.condition} AND {_member(self.member_at)}"
+
+    @property
     def one_row_per_person(self) -> bool:
         """People counted at one moment: each has a single membership then, so counting the
         memberships that have a record needs no DISTINCT over every record."""

@@ -68,8 +68,9 @@ class Staff(Model):
 
     class Meta:
         table = "staff"
-        # An HR officer's records are read holder by holder, from the staff of their agencies.
-        indexes = (("agency_id",),)
+        # An HR officer's records are read holder by holder, from the staff of their agencies;
+        # a long list of people is paged by walking them in name order (reports/drilldown.py).
+        indexes = (("agency_id",), ("full_name", "id"))
 
     @property
     def is_authenticated(self) -> bool:
