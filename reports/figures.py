@@ -44,21 +44,19 @@ class Figure:
     @property
     def source(self) -> str:
         """FROM … WHERE …: the people in scope joined to their records, one row per record."""
-        if not self.records:
-            return f"FROM staff_membership m WHERE {_member(self.member_at)}"
+        return self.source_read(records_first=self.few_records)
+
+    def source_read(self, *, records_first: bool) -> str:
+        """`source`, its tables read in the order asked: the people in scope first, each one's
+        records looked up (`m` stands for one person), or the records first (a few chosen)."""
         member = _member(self.member_at)
-        if self.few_records:
+        if not self.records:
+            return f"FROM staff_membership m WHERE {member}"
+        if records_first:
             tables = f"FROM {self.records} CROSS JOIN staff_membership m"
         else:
             tables = f"{PEOPLE} {self.records}"
         return f"{tables} WHERE {self.condition} AND {member}"
-
-    @property
-    def person_source(self) -> str:
-        """As `source`, always read from the memberships `m` first: one person's records."""
-        if not self.records:
-            return self.source
-        return f"{PEOPLE} {self.records} WHERE {self.condition} AND {_member(self.member_at)}"
 
     @property
     def one_row_per_person(self) -> bool:

@@ -39,7 +39,7 @@ async def test_pages_of_a_list_follow_the_whole_list(world, year):
         await completed(twin, version, at(4 + int(number[1])))
     await sync_memberships(at=JAN)
     period = year["period"]
-    for key in ("headcount", "trained", "in_progress", "enrolled", "completed"):
+    for key in ("headcount", "trained", "in_progress", "enrolled", "completed", "overdue"):
         for path in ("/", world.min1.path):
             count = await figures.count(key, path, period)
             for sort in drilldown.SORTS:
