@@ -52,6 +52,11 @@ LISTS = {
     "people trained this year, national list by date": (
         "/reports/list/trained?sort=date", "admin"),
     "holders of a valid certificate, national list": ("/reports/list/certified", "admin"),
+    "people enrolled this year, national list": ("/reports/list/enrolled", "admin"),
+    "people enrolled this year, national list, page 40 by registration number": (
+        "/reports/list/enrolled?sort=number&dir=desc&page=40", "admin"),
+    "people enrolled this year, HR of the biggest ministry": ("/reports/list/enrolled", "hr"),
+    "overdue courses, national list": ("/reports/list/overdue", "admin"),
     "agency tree, administrator": ("/agencies", "admin"),
     "course follow-up, HR of the biggest ministry": ("/courses/{course}/progress", "hr"),
     "course follow-up, administrator": ("/courses/{course}/progress", "admin"),
