@@ -89,6 +89,12 @@ async def _inspect(numbers: list[str], acknowledged: dict[str, int]) -> dict:
         "answers": len(answers),
         "pick_rows": sum(picks.values()),
         "acknowledged": len(acknowledged),
+        # Graded, but the answer never reached the learner (the server died in between).
+        "graded_unacknowledged": sorted(
+            n
+            for n in numbers
+            if n not in acknowledged and any(a["id"] in graded for a in by_learner[n])
+        ),
         "problems": dict(problems),
     }
 

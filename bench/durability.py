@@ -75,6 +75,13 @@ def run(
         "after_restart": after_restart,
         "retried": len(again),
         "retry_errors": sum(1 for r in retry if not 200 <= r["status"] < 400),
+        # A learner whose submit was graded before the kill, unknown to them, has passed: a new
+        # attempt is refused (409), as it is to anyone who passed.
+        "retry_refused_passed": sum(
+            1
+            for r in retry
+            if r["status"] == 409 and r["learner"] in after_restart["graded_unacknowledged"]
+        ),
         "final": final,
     }
 

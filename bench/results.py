@@ -103,6 +103,16 @@ def _rush(lines: list[str], figures: dict) -> None:
     ]
 
 
+def _refused_passed(figures: dict) -> str:
+    refused = figures.get("retry_refused_passed", 0)
+    if not refused:
+        return ""
+    return (
+        f" ({refused} of them a new attempt refused to a learner whose submit the server had "
+        "graded, a pass, before it was killed, without the answer reaching them)"
+    )
+
+
 def _durability(lines: list[str], figures: dict, ok: bool) -> None:
     after, final = figures["after_restart"], figures["final"]
     lines += [
@@ -115,7 +125,8 @@ def _durability(lines: list[str], figures: dict, ok: bool) -> None:
         f"problems: {after['problems'] or 'none'}",
         f"- then {figures['retried']} learners without an acknowledged submit took the quiz "
         f"again (resuming their open attempt): {figures['retry_errors']} requests failed or "
-        f"refused; at the end {final['graded']} graded attempts, problems: "
+        f"refused{_refused_passed(figures)}; at the end {final['graded']} graded attempts, "
+        "problems: "
         f"{final['problems'] or 'none'}",
         f"- every acknowledged submit graded exactly once, none graded twice: {verdict(ok)}",
         "",
