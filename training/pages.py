@@ -87,9 +87,8 @@ def make_templates(directory: Path) -> Jinja2Templates:
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
-    )
+    # The i18n extension reads `{% trans %}` as newstyle calls; the callables are ours alone.
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     env.globals.update(url_for=_url_for, this_page=_this_page, fraction=_fraction)
     env.filters.update(
