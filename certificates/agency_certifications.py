@@ -219,10 +219,13 @@ def is_holder(record: AgencyCertification, staff: Staff) -> bool:
     return False
 
 
-async def export_rows(query) -> tuple[list[str], list[list[object]]]:
-    records = await query.prefetch_related("agency", "reviewed_by")
-    columns = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
-    rows = [
+EXPORT_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
+EXPORT_RELATED = ("agency", "reviewed_by")
+
+
+def export_rows(records: list) -> list[list[object]]:
+    """The records as rows under EXPORT_COLUMNS (read with EXPORT_RELATED)."""
+    return [
         [
             record.agency.code,
             record.standard,
@@ -239,4 +242,3 @@ async def export_rows(query) -> tuple[list[str], list[list[object]]]:
         ]
         for record in records
     ]
-    return columns, rows

@@ -6,11 +6,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-DOWNLOAD_HEADERS = {
-    "Cache-Control": "private, no-store",
-    # Opened on its own, a downloaded file (an uploaded PDF, say) runs nothing.
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-}
+from training.spreadsheets import DOWNLOAD_HEADERS
 
 
 def redirect(url) -> RedirectResponse:

@@ -234,10 +234,13 @@ def is_holder(record: ProfessionalCertification, staff: Staff) -> bool:
     return record.staff_id == staff.id  # type: ignore[attr-defined]
 
 
-async def export_rows(query) -> tuple[list[str], list[list[object]]]:
-    records = await query.prefetch_related("staff__agency", "reviewed_by")
-    columns = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
-    rows = [
+EXPORT_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
+EXPORT_RELATED = ("staff__agency", "reviewed_by")
+
+
+def export_rows(records: list) -> list[list[object]]:
+    """The records as rows under EXPORT_COLUMNS (read with EXPORT_RELATED)."""
+    return [
         [
             record.staff.registration_number,
             record.scheme,
@@ -254,4 +257,3 @@ async def export_rows(query) -> tuple[list[str], list[list[object]]]:
         ]
         for record in records
     ]
-    return columns, rows

@@ -21,6 +21,7 @@ from certificates.registers import REVIEW_LABELS, RegisterError, review
 from certificates.scope import MANAGERS, READERS, can_manage, can_read, reads_all
 from training.agencies import scope_agencies
 from training.auth import now
+from training.batches import in_batches
 from training.i18n import gettext
 from training.models import Role, Staff
 from training.pages import (
@@ -32,7 +33,7 @@ from training.pages import (
     require_role,
     signed_in,
 )
-from training.spreadsheets import FORMATS, table_file
+from training.spreadsheets import FORMATS, table_download
 from training.tabular import Problem, TableError, read_table
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024
@@ -102,9 +103,13 @@ class RegisterPages:
         if file_format not in FORMATS:
             raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
         _, query = await self._filtered(request, me)
-        columns, rows = await self.service.export_rows(query)
+        service = self.service
+        batches = (
+            service.export_rows(records)
+            async for records in in_batches(query, *service.EXPORT_RELATED)
+        )
         filename = f"registre-{self.name}-{now():%Y-%m-%d}.{file_format}"
-        return download(table_file(columns, rows, file_format), FORMATS[file_format], filename)
+        return await table_download(service.EXPORT_COLUMNS, batches, file_format, filename)
 
     async def _render_detail(self, request, me, record, problems=(), status=200) -> Response:
         return render(

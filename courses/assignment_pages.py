@@ -15,7 +15,7 @@ from training.agencies import manages_all, scope_agencies
 from training.auth import now
 from training.models import Role, Staff
 from training.pages import Page, client_ip, page_number, problems_context, render, require_role
-from training.spreadsheets import FORMATS, table_file
+from training.spreadsheets import FORMATS, table_download
 from training.staff import ROLE_LABELS
 
 MANAGERS = (Role.HR, Role.ADMIN)
@@ -128,16 +128,9 @@ async def overdue_list(request: Request) -> Response:
     t = await localiser(me)
     file_format = request.query_params.get("format", "")
     if file_format in FORMATS:
-        rows = await query.prefetch_related("staff__agency", "version")
-        data = table_file(
-            overdue.export_columns(), overdue.export_rows(rows, today, t), file_format
-        )
+        batches = overdue.export_batches(me, today, t)
         filename = f"retards-{today.isoformat()}.{file_format}"
-        return Response(
-            data,
-            media_type=FORMATS[file_format],
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return await table_download(overdue.export_columns(), batches, file_format, filename)
     size = request.app.state.settings.page_size
     number = page_number(request)
     total = await query.count()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
 
 from courses.models import Enrolment, EnrolmentSource
 from training.agencies import held_in_scope, manages_all
+from training.batches import in_batches
 from training.i18n import _
 from training.models import Staff
 
@@ -33,6 +35,13 @@ def export_columns() -> list[str]:
         _("échéance"),
         _("jours de retard"),
     ]
+
+
+async def export_batches(actor: Staff, today: date, title_of) -> AsyncIterator[list[list[object]]]:
+    """The late courses of `overdue_enrolments` as export rows, a batch at a time."""
+    query = overdue_enrolments(actor, today)
+    async for enrolments in in_batches(query, "staff__agency", "version"):
+        yield export_rows(enrolments, today, title_of)
 
 
 def export_rows(enrolments: list[Enrolment], today: date, title_of) -> list[list[object]]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 
 from certificates.schemes import OTHER, PROFESSIONAL_SCHEMES
 from courses.localising import pick_language
 from courses.models import Course
-from reports.figures import FIGURES, Figure, count, rows_in_scope
+from reports.figures import FIGURES, Figure, count, ids_in_scope, rows_in_scope
 from reports.periods import Period
 from training import sql
+from training.auth import now
 from training.i18n import N_, gettext
 from training.pages import Page
 
@@ -41,6 +43,8 @@ WALKS = {"name": "s.full_name {0}, {1} {0}", "number": "s.registration_number {0
 # The walk reads about (offset + size) × staff ÷ people listed rows before its page is full; it
 # is taken while that stays under this many (a list of most of the nation, not a small agency's).
 WALK_BUDGET = 20_000
+# An export reads the rows of this many people or records at a time.
+EXPORT_BATCH = 2_000
 
 
 def _query(key: str, extra: str = "", *, records_first: bool | None = None) -> str:
@@ -94,11 +98,17 @@ async def list_rows(
         )
     else:
         return await rows_in_scope(f"{_query(key)} ORDER BY {order}{page}", path, period)
+    return await _rows_of(key, [row["unit"] for row in units], order, path, period)
+
+
+async def _rows_of(key: str, units: list, order: str, path: str, period: Period) -> list[dict]:
+    """The rows of the chosen units (people or records) in the list's order."""
     if not units:
         return []
-    chosen = {f"unit_{n}": row["unit"] for n, row in enumerate(units)}
+    figure = FIGURES[key]
+    chosen = {f"unit_{n}": unit for n, unit in enumerate(units)}
     among = f" AND {figure.unit} IN ({', '.join(f':{name}' for name in chosen)})"
-    # The page's records are read by their ids; its people, by their memberships.
+    # Records are read by their ids; people, by their memberships.
     query = _query(key, among, records_first=not figure.people)
     return await rows_in_scope(f"{query} ORDER BY {order}", path, period, chosen)
 
@@ -129,6 +139,29 @@ async def _walk_pays(figure: Figure, total: int | None, rows: int) -> bool:
         return False
     everyone = await sql.scalar("SELECT MAX(id) AS n FROM staff", {})
     return rows * everyone / total <= WALK_BUDGET
+
+
+async def export_batches(
+    key: str, path: str, period: Period, details: dict[str, str]
+) -> AsyncIterator[list[list[object]]]:
+    """Every row of a figure's list by name, as `table` rows, a batch at a time: the ids of what
+    is listed are read first, in order, then each batch's rows. The nation's enrolled people,
+    read at once, took 785 MB."""
+    if period.moment is None:  # every batch counted as of the same moment
+        period = replace(period, moment=now())
+    figure = FIGURES[key]
+    if figure.one_row_per_person:
+        ordered = (
+            f"SELECT m.staff_id FROM staff_membership m JOIN staff s ON s.id = m.staff_id "
+            f"WHERE {figure.people_having_records()} ORDER BY s.full_name, m.staff_id"
+        )
+    else:
+        ordered = f"SELECT unit FROM ({_query(key)}) listed ORDER BY full_name, unit"
+    units = await ids_in_scope(ordered, path, period)
+    order = "full_name, unit"
+    for start in range(0, len(units), EXPORT_BATCH):
+        batch = units[start : start + EXPORT_BATCH]
+        yield table(await _rows_of(key, batch, order, path, period), details)
 
 
 @dataclass(frozen=True)

@@ -207,11 +207,19 @@ def scope_prefix(path: str) -> str:
 
 
 async def rows_in_scope(query: str, path: str, period: Period, values: dict | None = None):
-    """Run a figure query for a subtree. The nation is every membership: its queries drop the
-    path range, so the database reads the table through rather than the whole path index."""
-    if path == "/":
-        query = query.replace(IN_SCOPE, "")
-    return await sql.rows(query, parameters(path, period) | (values or {}))
+    """Run a figure query for a subtree."""
+    return await sql.rows(_in_scope(query, path), parameters(path, period) | (values or {}))
+
+
+async def ids_in_scope(query: str, path: str, period: Period) -> list:
+    """The first column of a figure query's rows for a subtree (the ids of a long list)."""
+    return await sql.column(_in_scope(query, path), parameters(path, period))
+
+
+def _in_scope(query: str, path: str) -> str:
+    """The nation is every membership: its queries drop the path range, so the database reads
+    the table through rather than the whole path index."""
+    return query.replace(IN_SCOPE, "") if path == "/" else query
 
 
 def parameters(path: str, period: Period) -> dict:
@@ -287,9 +295,7 @@ async def count_by_month(key: str, path: str, period: Period) -> list[tuple[Peri
     if not months:
         return []
     figure = FIGURES[key]
-    month_of = " ".join(
-        f"WHEN {figure.date} < :month_end_{n} THEN {n}" for n in range(len(months))
-    )
+    month_of = " ".join(f"WHEN {figure.date} < :month_end_{n} THEN {n}" for n in range(len(months)))
     values = {f"month_end_{n}": month.stop_at for n, month in enumerate(months)}
     result = await rows_in_scope(
         f"SELECT CASE {month_of} END AS n, COUNT(DISTINCT {figure.unit}) AS total "

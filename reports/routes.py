@@ -23,7 +23,7 @@ from training import i18n
 from training.i18n import _, gettext
 from training.models import Agency, Role
 from training.pages import page_number, render, require_role
-from training.spreadsheets import FORMATS, table_file
+from training.spreadsheets import FORMATS, table_download
 
 
 def _period(request: Request):
@@ -154,16 +154,11 @@ async def figure_export(request: Request) -> Response:
     if file_format not in FORMATS:
         raise HTTPException(404)
     period = _period(request)
-    rows = await drilldown.list_rows(key, scope.path, period)
     columns = [gettext(column) for column in drilldown.COLUMNS]
     details = await drilldown.detail_names(key, i18n.current_language.get())
-    data = table_file(columns, drilldown.table(rows, details), file_format)
+    batches = drilldown.export_batches(key, scope.path, period, details)
     filename = f"amane-{key}-{period.start.isoformat()}-{period.end.isoformat()}.{file_format}"
-    return Response(
-        data,
-        media_type=FORMATS[file_format],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return await table_download(columns, batches, file_format, filename)
 
 
 async def _capacity(request: Request):

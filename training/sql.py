@@ -43,6 +43,13 @@ async def rows(sql: str, params: dict) -> list[dict]:
     return await connection.execute_query_dict(query, values)
 
 
+async def column(sql: str, params: dict) -> list:
+    """The first column of every row: a long list of ids, without a dict for each row."""
+    connection = get_connection("default")
+    query, values = positional(sql, params, connection.capabilities.dialect)
+    return [row[0] for row in (await connection.execute_query(query, values))[1]]
+
+
 async def changed(sql: str, params: dict) -> int:
     """Run an UPDATE or DELETE; the number of rows it changed (what a guarded update claims)."""
     connection = get_connection("default")

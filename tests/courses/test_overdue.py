@@ -12,6 +12,7 @@ from courses.enrolment import enrol_staff
 from courses.models import EnrolmentSource
 from tests.conftest import add_staff, shown
 from tests.courses.assigning import course_with_modules
+from training import batches
 from training.auth import now
 
 TODAY = now().date()
@@ -83,3 +84,21 @@ async def test_the_overdue_list_exports_as_csv_and_xlsx(client, world):
     assert sheet.max_row == 4 and sheet["A1"].value == "matricule"
     assert [sheet.cell(row, 7).value for row in (2, 3, 4)] == [3, 2, 1]
     assert sheet["B3"].data_type == "s"
+
+
+async def test_the_overdue_export_read_in_batches_keeps_its_order(client, world, monkeypatch):
+    await late_courses(world)
+    for number in ("Z-1", "Z-2", "Z-3"):
+        late = await add_staff(number, world.dir_a, full_name=f"Agent {number}")
+        await enrol_staff(
+            late.id,
+            (await course_with_modules(f"retard-{number}")).id,
+            source=EnrolmentSource.ASSIGNED,
+            due_date=TODAY - timedelta(days=5),
+        )
+    await client.login(world.admin.email)
+    whole = await client.get("/overdue?format=csv")
+    monkeypatch.setattr(batches, "BATCH", 2)
+    assert (await client.get("/overdue?format=csv")).content == whole.content
+    numbers = [row[0] for row in csv.reader(io.StringIO(whole.content.decode("utf-8-sig")))]
+    assert numbers[1:] == ["Z-1", "Z-2", "Z-3", "L-A", "L-2"]

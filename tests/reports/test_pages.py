@@ -7,7 +7,11 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import shown
+from reports import drilldown
+from reports.membership import sync_memberships
+from tests.conftest import add_staff, shown
+from tests.reports.conftest import JAN, at, completed
+from training import spreadsheets
 
 QUERY = "kind=year&year=2025&as_of=2025-12-31"
 
@@ -33,6 +37,39 @@ async def test_exports_keep_rows_and_dates(client, world, year):
     sheet = load_workbook(io.BytesIO((await client.get(url.replace(".csv", ".xlsx"))).content))
     values = list(sheet.active.values)
     assert len(values) == 2 and isinstance(values[1][4], datetime | date)
+
+
+async def test_exports_read_in_batches_give_the_whole_list_in_order(
+    client, world, year, monkeypatch
+):
+    """A long list is exported a few rows at a time: together they are the list, by name."""
+    for number in ("T1", "T2", "T3"):  # namesakes: ties on the name keep their order
+        twin = await add_staff(number, world.dir_b, full_name="Agent Homonyme", created_at=JAN)
+        await completed(twin, year["version"], at(4 + int(number[1])))
+    await sync_memberships(at=JAN)
+    monkeypatch.setattr(drilldown, "EXPORT_BATCH", 2)
+    await client.login(world.admin.email)
+    for key in ("headcount", "completed", "trained", "overdue"):
+        whole = await drilldown.list_rows(key, "/", year["period"])
+        assert len(whole) > 2 or key == "overdue", key
+        url = f"/reports/list/{key}.csv?{QUERY}"
+        rows = list(csv.reader(io.StringIO((await client.get(url)).content.decode("utf-8-sig"))))
+        assert [row[0] for row in rows[1:]] == [row["registration_number"] for row in whole]
+        xlsx = (await client.get(url.replace(".csv", ".xlsx"))).content
+        values = list(load_workbook(io.BytesIO(xlsx)).active.values)
+        assert [row[0] for row in values[1:]] == [row[0] for row in rows[1:]]
+
+
+async def test_a_list_longer_than_a_spreadsheet_is_refused_as_xlsx_not_as_csv(
+    client, world, year, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "XLSX_MAX_ROWS", 3)
+    await client.login(world.admin.email)
+    refused = await client.get(f"/reports/list/headcount.xlsx?{QUERY}")
+    assert refused.status_code == 400
+    assert "plus de lignes qu'une feuille de calcul ne peut en contenir (2)" in shown(refused)
+    assert "téléchargez-la en CSV" in shown(refused)
+    assert (await client.get(f"/reports/list/headcount.csv?{QUERY}")).status_code == 200
 
 
 async def test_national_view_hides_small_groups(client, world, year):
