@@ -1,6 +1,7 @@
 """National-size figures on a copy of a data set (a SQLite data directory or a PostgreSQL
 database): the GCI capacity report, a big ministry's HR dashboard, the question statistics of the
-most attempted course, a 100,000-row staff import and a worker's memory afterwards.
+most attempted course, a 100,000-row staff import, exports of national lists (with the longest
+wait of another request meanwhile) and a worker's memory afterwards.
 
 The source is never written: SQLite files are copied, PostgreSQL databases cloned (TEMPLATE).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import csv
 import json
 import os
@@ -61,6 +63,16 @@ LISTS = {
     "course follow-up, HR of the biggest ministry": ("/courses/{course}/progress", "hr"),
     "course follow-up, administrator": ("/courses/{course}/progress", "admin"),
 }
+# Downloads of the longest lists: each timed once, while another client opens the sign-in page
+# every EXPORT_PROBE_S (the longest of those waits shows whether the worker still serves others).
+EXPORTS = {
+    "people enrolled this year, national list, CSV": ("/reports/list/enrolled.csv", "admin"),
+    "people enrolled this year, national list, XLSX": ("/reports/list/enrolled.xlsx", "admin"),
+    "people enrolled this year, HR of the biggest ministry, XLSX": (
+        "/reports/list/enrolled.xlsx", "hr"),
+    "overdue courses, administrator, CSV": ("/overdue?format=csv", "admin"),
+}
+EXPORT_PROBE_S = 0.25
 IMPORT_ROWS = 100_000
 IMPORT_TARGET_S = 20
 RSS_TARGET_MB = 200
@@ -195,6 +207,29 @@ def time_page(port: int, path: str, session: str, target_ms: int | None) -> dict
             "cold_ms": cold, "runs": 1 + len(runs), "target_ms": target_ms}
 
 
+def time_export(port: int, path: str, session: str) -> dict:
+    """One download's time and size, and the longest wait of a sign-in page opened meanwhile."""
+    base = f"http://127.0.0.1:{port}"
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        started = time.perf_counter()
+        download = pool.submit(_download, base, path, session)
+        waits = []
+        with httpx.Client(base_url=base) as probe:
+            while not download.done():
+                waits.append(_get_ms(probe, "/login", {}) or PAGE_TIMEOUT_S * 1000)
+                concurrent.futures.wait([download], timeout=EXPORT_PROBE_S)
+        size = download.result()
+    return {"path": path, "seconds": time.perf_counter() - started, "bytes": size,
+            "longest_other_ms": max(waits), "other_requests": len(waits)}
+
+
+def _download(base: str, path: str, session: str) -> int:
+    with httpx.Client(base_url=base, timeout=PAGE_TIMEOUT_S * 5) as client:
+        response = client.get(path, headers={"Cookie": f"amane_session={session}"})
+        response.raise_for_status()
+        return len(response.content)
+
+
 def write_import_csv(path: Path, agencies: list[str]) -> None:
     with path.open("w", newline="") as handle:
         out = csv.writer(handle)
@@ -241,13 +276,16 @@ def measure(work: Path, database_url: str, port: int) -> dict:
             if timings[name]["median_ms"] is None:
                 servers.stop(app)
                 app = servers.start("server:create_app", port, env, log)
+        exports = {name: time_export(port, path, found[reader])
+                   for name, (path, reader) in EXPORTS.items()}
         staff_import = time_import(env, work, found["agencies"])
         rss = servers.resident_mb(app.pid)
+        peak = servers.resident_mb(app.pid, peak=True)
     finally:
         servers.stop(app)
     return {"size": {k: found[k] for k in ("staff", "attempts", "ministry", "course")},
-            "pages": timings, "import": staff_import,
-            "rss_mb": rss, "rss_target_mb": RSS_TARGET_MB}
+            "pages": timings, "exports": exports, "import": staff_import,
+            "rss_mb": rss, "peak_rss_mb": peak, "rss_target_mb": RSS_TARGET_MB}
 
 
 def main() -> None:

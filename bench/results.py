@@ -167,14 +167,34 @@ def _national(lines: list[str], label: str, figures: dict | str) -> None:
         lines.append(f"| {name} (`{page['path']}`) | {shown} | {first} | {target} | {result} |")
     staff_import = figures["import"]
     small = figures["rss_mb"] < figures["rss_target_mb"]
+
     lines += [
         f"| staff import, {staff_import['rows']} rows (`{staff_import['command']}`) | "
         f"{staff_import['seconds']:.1f} s | - | < {staff_import['target_s']} s | "
         f"{verdict(staff_import['seconds'] < staff_import['target_s'])} |",
         f"| worker resident memory after the run | {figures['rss_mb']:.0f} MB | - | "
         f"< {figures['rss_target_mb']} MB | {verdict(small)} |",
-        "",
     ]
+    if figures.get("peak_rss_mb") is not None:
+        lines.append(
+            f"| worker's peak resident memory in the run | {figures['peak_rss_mb']:.0f} MB | - "
+            "| - | no target |"
+        )
+    lines.append("")
+    if figures.get("exports"):
+        lines += [
+            "Exports of the longest lists, each downloaded once while another client opened "
+            "the sign-in page every quarter of a second:",
+            "",
+            "| export | time | size | longest wait of another request |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, export in figures["exports"].items():
+            lines.append(
+                f"| {name} (`{export['path']}`) | {export['seconds']:.1f} s | "
+                f"{export['bytes'] / 1e6:.0f} MB | {export['longest_other_ms']:.0f} ms |"
+            )
+        lines.append("")
 
 
 def render(run: dict) -> str:

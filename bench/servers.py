@@ -75,17 +75,19 @@ def serving(
         stop(process)
 
 
-def _own_mb(pid: int) -> float:
+def _own_mb(pid: int, field: str = "VmRSS:") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
-def resident_mb(pid: int) -> float:
-    """The resident memory (VmRSS) of one worker in MB: the server itself when it is the worker,
-    else the largest of its child processes (the workers of a server started with several)."""
+def resident_mb(pid: int, *, peak: bool = False) -> float:
+    """The resident memory (VmRSS, or its peak VmHWM) of one worker in MB: the server itself when
+    it is the worker, else the largest of its child processes (the workers of a server started
+    with several)."""
+    field = "VmHWM:" if peak else "VmRSS:"
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     if not children:
-        return _own_mb(pid)
-    return max(_own_mb(int(child)) for child in children)
+        return _own_mb(pid, field)
+    return max(_own_mb(int(child), field) for child in children)
