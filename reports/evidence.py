@@ -5,26 +5,31 @@ indicators with the thresholds in force, and the records behind each count. It i
 and never changed: freezing the same period again makes a new snapshot, and today's data
 changing leaves old snapshots as they were. Downloads are the stored JSON bytes, an XLSX made
 from them, and a printable PDF showing the hash.
+
+A national pack holds millions of records (385 MB of JSON; built whole in memory it took 2.7 GB
+and a minute inside the request). It is written after the response, a batch of records at a
+time, into parts of about a megabyte, hashed as they are written; downloads read it part by
+part.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 import json
-from dataclasses import asdict
-from datetime import date, datetime
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import asdict, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import jinja2
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from reports import dashboard, drilldown, figures, gci
 from reports.access import Scope
 from reports.membership import sync_memberships
-from reports.models import EvidenceSnapshot
+from reports.models import EvidencePart, EvidenceSnapshot
 from reports.periods import Period
 from reports.thresholds import stored_thresholds
 from training import audit, sql
@@ -33,15 +38,14 @@ from training.i18n import _, gettext
 from training.models import Staff
 
 FORMAT_VERSION = 1
+PENDING, READY, FAILED = "pending", "ready", "failed"
+# A pack still pending after this long was being written by a process that stopped.
+WRITING_HOLD = timedelta(hours=1)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+logger = logging.getLogger(__name__)
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
 )
-
-
-def canonical(data: dict) -> bytes:
-    """One byte sequence for one content: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _text(value: object) -> object:
@@ -89,9 +93,11 @@ async def _gci_records(path: str, period: Period) -> dict[str, list[dict]]:
 
 
 async def build_content(scope: Scope, period: Period, *, frozen_at: datetime, by: Staff) -> dict:
-    """Everything the pack holds, computed from today's records for a closed (or open) period."""
+    """Everything the pack holds, computed from today's records for a closed (or open) period,
+    but each figure's records: a placeholder stands for them."""
     path = scope.path
     await sync_memberships(at=frozen_at)
+    period = replace(period, moment=frozen_at)  # every count and record as of the same moment
     board = await dashboard.build_dashboard(scope.agency, period, exact=scope.exact)
     figure_list = {}
     for key, figure in figures.FIGURES.items():
@@ -102,11 +108,8 @@ async def build_content(scope: Scope, period: Period, *, frozen_at: datetime, by
         if withheld and board.outcome.hidden:
             total = None
         entry: dict = {"label": gettext(figure.label), "count": total, "records_withheld": withheld}
-        if withheld:
-            entry["records"] = []
-        else:
-            rows = await drilldown.list_rows(key, path, period, sort="number")
-            entry["records"] = [_record(row) for row in rows]
+        # The records themselves are written in parts where this stands (see `_write`).
+        entry["records"] = [] if withheld else _placeholder(key)
         figure_list[key] = entry
     thresholds = await stored_thresholds()
     indicators = await gci.capacity_building(path, period, thresholds)
@@ -188,23 +191,41 @@ async def build_content(scope: Scope, period: Period, *, frozen_at: datetime, by
     }
 
 
-async def freeze(scope: Scope, period: Period, *, actor: Staff, ip: str = "") -> EvidenceSnapshot:
-    """A new, immutable snapshot of the scope and period; audited."""
-    frozen_at = now()
-    content = canonical(await build_content(scope, period, frozen_at=frozen_at, by=actor))
-    digest = hashlib.sha256(content).hexdigest()
-    snapshot = await EvidenceSnapshot.create(
+def interrupted(snapshot: EvidenceSnapshot, at: datetime) -> bool:
+    """Still pending long after it was asked for: the process writing it stopped."""
+    return snapshot.status == PENDING and at - snapshot.frozen_at > WRITING_HOLD
+
+
+async def start_freeze(scope: Scope, period: Period, *, actor: Staff) -> EvidenceSnapshot:
+    """A new snapshot of the scope and period, pending until `write_pack` has written it."""
+    return await EvidenceSnapshot.create(
         agency=scope.agency,
         scope_path=scope.path,
         period_kind=period.kind,
         starts_on=period.start,
         ends_on=period.end,
         as_of=period.as_of,
-        content=content.decode(),
-        sha256=digest,
-        frozen_at=frozen_at,
+        status=PENDING,
+        sha256="",
+        frozen_at=now(),
         frozen_by=actor,
     )
+
+
+async def write_pack(
+    snapshot: EvidenceSnapshot, scope: Scope, period: Period, *, actor: Staff, ip: str = ""
+) -> None:
+    """Write the pending snapshot's JSON, then mark it ready with its hash; audited. A failure
+    leaves it failed, with no part."""
+    try:
+        content = await build_content(scope, period, frozen_at=snapshot.frozen_at, by=actor)
+        digest, listed = await _write(snapshot.id, content, scope.path, period)
+    except Exception:
+        logger.exception("evidence pack %s could not be written", snapshot.id)
+        await EvidencePart.filter(snapshot_id=snapshot.id).delete()
+        await EvidenceSnapshot.filter(id=snapshot.id).update(status=FAILED)
+        raise
+    await EvidenceSnapshot.filter(id=snapshot.id).update(status=READY, sha256=digest, listed=listed)
     await audit.record(
         "reports.evidence_frozen",
         actor=actor,
@@ -212,16 +233,143 @@ async def freeze(scope: Scope, period: Period, *, actor: Staff, ip: str = "") ->
         detail=f"{scope.agency.code if scope.agency else 'national'} {period.label} {digest}",
         ip=ip,
     )
-    return snapshot
 
 
-def json_bytes(snapshot: EvidenceSnapshot) -> bytes:
-    """The stored canonical JSON: the same bytes on every download."""
-    return snapshot.content.encode()
+async def freeze(scope: Scope, period: Period, *, actor: Staff, ip: str = "") -> EvidenceSnapshot:
+    """A new, immutable snapshot of the scope and period, written at once; audited."""
+    snapshot = await start_freeze(scope, period, actor=actor)
+    await write_pack(snapshot, scope, period, actor=actor, ip=ip)
+    return await EvidenceSnapshot.get(id=snapshot.id)
 
 
-def content_of(snapshot: EvidenceSnapshot) -> dict:
-    return json.loads(snapshot.content)
+def _placeholder(key: str) -> str:
+    return f"\x00records:{key}\x00"
+
+
+# A placeholder as the canonical JSON writes it.
+_PLACEHOLDER = re.compile(r'"\\u0000records:(\w+)\\u0000"')
+# Parts are about this many characters.
+PART_CHARS = 1_000_000
+FIGURE_SECTION = "figures."
+REPEAT_SECTION = "repeat"
+
+
+def _canonical_text(data: object) -> str:
+    """One text for one content: sorted keys, no spaces (downloaded as UTF-8)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class _Parts:
+    """Writes a snapshot's JSON as parts in order, hashing it as it goes."""
+
+    def __init__(self, snapshot_id: int) -> None:
+        self.snapshot_id = snapshot_id
+        self.digest = hashlib.sha256()
+        self.seq = 0
+        self.section = ""
+        self.pending: list[str] = []
+        self.size = 0
+
+    async def write(self, text: str, section: str = "") -> None:
+        if section != self.section:
+            await self.flush()
+            self.section = section
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= PART_CHARS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        if not self.pending:
+            return
+        text = "".join(self.pending)
+        self.digest.update(text.encode())
+        await EvidencePart.create(
+            snapshot_id=self.snapshot_id, seq=self.seq, section=self.section, text=text
+        )
+        self.seq += 1
+        self.pending, self.size = [], 0
+
+
+async def _write(
+    snapshot_id: int, content: dict, path: str, period: Period
+) -> tuple[str, dict[str, int]]:
+    """The content's canonical JSON as parts, each figure's records read a batch at a time where
+    its placeholder stands; the JSON's SHA-256 and how many records each figure lists."""
+    text = _canonical_text(content)
+    parts = _Parts(snapshot_id)
+    listed: dict[str, int] = {
+        key: 0 for key, figure in content["figures"].items() if not figure["records_withheld"]
+    }
+    written: set[str] = set()
+    start = 0
+    for match in _PLACEHOLDER.finditer(text):
+        await parts.write(text[start : match.start()] + "[")
+        key = match.group(1)
+        if key in written:  # quoted again (a GCI indicator's records): the same bytes
+            await _repeat(parts, key)
+        else:
+            listed[key] = await _write_records(parts, key, path, period)
+            written.add(key)
+        await parts.write("]")
+        start = match.end()
+    await parts.write(text[start:])
+    await parts.flush()
+    return parts.digest.hexdigest(), listed
+
+
+async def _write_records(parts: _Parts, key: str, path: str, period: Period) -> int:
+    count = 0
+    async for rows in drilldown.rows_in_batches(key, path, period, sort="number"):
+        text = ",".join(_canonical_text(_record(row)) for row in rows)
+        await parts.write(("," if count else "") + text, FIGURE_SECTION + key)
+        count += len(rows)
+    return count
+
+
+async def _repeat(parts: _Parts, key: str) -> None:
+    await parts.flush()
+    ids = (
+        await EvidencePart.filter(snapshot_id=parts.snapshot_id, section=FIGURE_SECTION + key)
+        .order_by("seq")
+        .values_list("id", flat=True)
+    )
+    for part_id in ids:
+        part = await EvidencePart.get(id=part_id)
+        await parts.write(part.text, REPEAT_SECTION)
+
+
+async def json_parts(snapshot: EvidenceSnapshot) -> AsyncIterator[bytes]:
+    """The stored canonical JSON, part by part: the same bytes on every download."""
+    ids = (
+        await EvidencePart.filter(snapshot_id=snapshot.id)
+        .order_by("seq")
+        .values_list("id", flat=True)
+    )
+    for part_id in ids:
+        yield (await EvidencePart.get(id=part_id)).text.encode()
+
+
+async def skeleton(snapshot: EvidenceSnapshot) -> dict:
+    """The pack's JSON without the records of its figures' lists (their parts left out): what
+    the summary sheets and the PDF show. A pack frozen before parts is its one part, whole."""
+    texts = (
+        await EvidencePart.filter(snapshot_id=snapshot.id, section="")
+        .order_by("seq")
+        .values_list("text", flat=True)
+    )
+    return json.loads("".join(texts))
+
+
+async def _figure_records(snapshot: EvidenceSnapshot, key: str) -> AsyncIterator[list[dict]]:
+    ids = (
+        await EvidencePart.filter(snapshot_id=snapshot.id, section=FIGURE_SECTION + key)
+        .order_by("seq")
+        .values_list("id", flat=True)
+    )
+    for part_id in ids:
+        text = (await EvidencePart.get(id=part_id)).text
+        yield json.loads("[" + text.removeprefix(",") + "]")
 
 
 RECORD_COLUMNS = ["id", "registration_number", "agency_code", "at", "detail"]
@@ -235,84 +383,71 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return name
 
 
-def _bold_header(sheet) -> None:
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+def listed_counts(snapshot: EvidenceSnapshot, data: dict) -> dict[str, int]:
+    """How many records each figure lists (a pack frozen before parts holds them inline)."""
+    if snapshot.listed is not None:
+        return snapshot.listed
+    return {key: len(figure["records"]) for key, figure in data["figures"].items()}
 
 
-def xlsx_bytes(snapshot: EvidenceSnapshot) -> bytes:
-    """A summary sheet, the GCI sheet, then one sheet per figure list."""
-    data = content_of(snapshot)
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "summary"
+async def xlsx_batches(snapshot: EvidenceSnapshot) -> AsyncIterator[tuple[str, list[list]]]:
+    """The XLSX's sheets as (sheet name, rows) batches, a sheet's first batch its header: a
+    summary sheet, the GCI sheet, the breakdowns, then one sheet per figure list."""
+    data = await skeleton(snapshot)
     used = {"summary"}
-    summary.append([_("Élément"), _("Valeur")])
-    for name, value in [
-        ("sha256", snapshot.sha256),
-        ("frozen_at", data["frozen_at"]),
-        ("frozen_by", data["frozen_by"]),
-        ("scope", data["scope"]["agency_code"] or "national"),
-        ("start", data["period"]["start"]),
-        ("end", data["period"]["end"]),
-        ("as_of", data["period"]["as_of"]),
-    ]:
-        summary.append([name, value])
-    for key, figure in data["figures"].items():
-        summary.append([key, figure["count"]])
-    _bold_header(summary)
-    gci_sheet = workbook.create_sheet(_sheet_name("gci_2014", used))
-    gci_sheet.append([_("Indicateur"), _("Points"), _("Règle appliquée"), _("Chiffres")])
+    summary = [[_("Élément"), _("Valeur")]]
+    summary += [
+        ["sha256", snapshot.sha256],
+        ["frozen_at", data["frozen_at"]],
+        ["frozen_by", data["frozen_by"]],
+        ["scope", data["scope"]["agency_code"] or "national"],
+        ["start", data["period"]["start"]],
+        ["end", data["period"]["end"]],
+        ["as_of", data["period"]["as_of"]],
+    ]
+    summary += [[key, figure["count"]] for key, figure in data["figures"].items()]
+    yield "summary", summary
+    gci_rows = [[_("Indicateur"), _("Points"), _("Règle appliquée"), _("Chiffres")]]
     for indicator in data["gci_2014"]["indicators"]:
-        gci_sheet.append(
-            [
-                indicator["code"],
-                indicator["points"],
-                indicator["rule"],
-                json.dumps(indicator["counts"], sort_keys=True),
-            ]
-        )
-    for name, value in data["gci_2014"]["thresholds"].items():
-        gci_sheet.append([name, value])
-    _bold_header(gci_sheet)
+        counts = json.dumps(indicator["counts"], sort_keys=True)
+        gci_rows.append([indicator["code"], indicator["points"], indicator["rule"], counts])
+    gci_rows += [[name, value] for name, value in data["gci_2014"]["thresholds"].items()]
+    yield _sheet_name("gci_2014", used), gci_rows
     for name, label in (("by_sub_agency", "agency_code"), ("by_course", "course")):
         rows = data["dashboard"][name]
-        sheet = workbook.create_sheet(_sheet_name(name, used))
         keys = sorted({key for row in rows for key in row["counts"]})
-        sheet.append([label, *keys])
-        for row in rows:
-            sheet.append([row[label], *(row["counts"].get(key) for key in keys)])
-        _bold_header(sheet)
+        table = [[label, *keys]]
+        table += [[row[label], *(row["counts"].get(key) for key in keys)] for row in rows]
+        yield _sheet_name(name, used), table
     for key, figure in data["figures"].items():
-        sheet = workbook.create_sheet(_sheet_name(key, used))
-        sheet.append(RECORD_COLUMNS)
-        for record in figure["records"]:
-            sheet.append([record[column] for column in RECORD_COLUMNS])
-        _bold_header(sheet)
+        sheet = _sheet_name(key, used)
+        yield sheet, [RECORD_COLUMNS, *_record_rows(figure["records"])]
+        async for records in _figure_records(snapshot, key):
+            yield sheet, _record_rows(records)
     for indicator in data["gci_2014"]["indicators"]:
         for name, records in indicator["records"].items():
             if name in ("trained", "professionals") or not records:
                 continue  # the figure sheets already hold these
-            sheet = workbook.create_sheet(_sheet_name(f"gci_{name}", used))
             columns = list(records[0])
-            sheet.append(columns)
-            for record in records:
-                sheet.append([record[column] for column in columns])
-            _bold_header(sheet)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            yield (
+                _sheet_name(f"gci_{name}", used),
+                [columns, *([record[column] for column in columns] for record in records)],
+            )
 
 
-def render_pdf(snapshot: EvidenceSnapshot, language: str) -> bytes:
+def _record_rows(records: list[dict]) -> list[list]:
+    return [[record[column] for column in RECORD_COLUMNS] for record in records]
+
+
+def render_pdf(snapshot: EvidenceSnapshot, data: dict, language: str) -> bytes:
     """Synchronous and CPU-heavy: call it through asyncio.to_thread."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     html = _environment.get_template("reports/evidence_pdf.html").render(
         snapshot=snapshot,
-        data=content_of(snapshot),
+        data=data,
+        listed=listed_counts(snapshot, data),
         language=language,
         _=gettext,
     )
@@ -320,5 +455,6 @@ def render_pdf(snapshot: EvidenceSnapshot, language: str) -> bytes:
 
 
 async def pdf_bytes(snapshot: EvidenceSnapshot, language: str) -> bytes:
+    data = await skeleton(snapshot)
     # to_thread copies the context: the reader's language holds while rendering.
-    return await asyncio.to_thread(render_pdf, snapshot, language)
+    return await asyncio.to_thread(render_pdf, snapshot, data, language)

@@ -89,8 +89,8 @@ class GciIndicatorRecord(Model):
 
 
 class EvidenceSnapshot(Model):
-    """A frozen evidence pack: every figure of a scope and period, as canonical JSON, never
-    changed once written (freezing again makes a new row)."""
+    """A frozen evidence pack: every figure of a scope and period, as canonical JSON (its parts
+    in `EvidencePart`), never changed once written (freezing again makes a new row)."""
 
     id = fields.IntField(primary_key=True)
     # The scope: an agency subtree, or none for the whole nation.
@@ -102,8 +102,13 @@ class EvidenceSnapshot(Model):
     starts_on = fields.DateField()
     ends_on = fields.DateField()
     as_of = fields.DateField()
-    content = fields.TextField()  # the canonical JSON, UTF-8, exactly as downloaded
+    # A pack is written after the freeze is asked for (a nation's takes a minute): "pending"
+    # until then, "ready" once its hash is known, "failed" if writing it failed.
+    status = fields.CharField(max_length=16, default="ready", db_default="ready")
     sha256 = fields.CharField(max_length=64)
+    # How many records each figure's list holds (the JSON holds them, a national pack millions);
+    # none in packs frozen before the JSON came in parts (their one part holds every record).
+    listed = fields.JSONField(null=True)
     frozen_at = fields.DatetimeField()
     frozen_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -112,6 +117,26 @@ class EvidenceSnapshot(Model):
     class Meta:
         table = "evidence_snapshot"
         ordering = ["-frozen_at", "-id"]
+
+
+class EvidencePart(Model):
+    """A piece of a snapshot's canonical JSON: the pieces in order are the downloaded bytes. A
+    figure's records come in pieces of their own, named by `section`, each holding whole records
+    only (JSON objects separated by commas), so that a pack is never read whole."""
+
+    id = fields.IntField(primary_key=True)
+    snapshot: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "reports.EvidenceSnapshot", related_name="parts", on_delete=fields.CASCADE
+    )
+    seq = fields.IntField()
+    # "figures.<key>": records of that figure's list; "repeat": records shown a second time
+    # (the GCI indicators quote two lists); empty: the rest of the JSON.
+    section = fields.CharField(max_length=64, default="")
+    text = fields.TextField()
+
+    class Meta:
+        table = "evidence_part"
+        unique_together = (("snapshot", "seq"),)
 
 
 class StoredDashboard(Model):

@@ -54,7 +54,7 @@ def _url_for(context: dict, name: str, /, **path_params) -> URL:
 
 
 def _fraction(part, whole) -> Markup:
-    """"3 / 5" kept in that order in a right-to-left page: between Arabic words, or alone in a
+    """ "3 / 5" kept in that order in a right-to-left page: between Arabic words, or alone in a
     cell, the bidirectional algorithm lays two numbers and a slash out as "5 / 3"."""
     return Markup('<span dir="ltr">{} / {}</span>').format(
         i18n.format_number(part), i18n.format_number(whole)

@@ -40,6 +40,7 @@ DOWNLOAD_HEADERS = {
 XLSX_MAX_ROWS = 1_048_576
 
 Batches = AsyncIterator[list[list[object]]]
+SheetBatches = AsyncIterator[tuple[str, list[list[object]]]]
 
 
 def _inert(value: object) -> object:
@@ -64,18 +65,35 @@ async def table_download(
 ) -> Response:
     """The rows, read batch by batch, as a file to download (`file_format` a key of FORMATS). A
     CSV is sent as it is read; an XLSX is written to a temporary file in a thread, then sent."""
-    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
     if file_format == "csv":
         return StreamingResponse(
-            _csv_chunks(columns, batches), media_type=FORMATS["csv"], headers=headers
+            _csv_chunks(columns, batches), media_type=FORMATS["csv"], headers=_headers(filename)
         )
-    path = await _xlsx_file(columns, batches)
+    return await workbook_download(_one_sheet(columns, batches), filename)
+
+
+async def workbook_download(
+    sheets: SheetBatches, filename: str, headers: dict[str, str] | None = None
+) -> Response:
+    """An XLSX of the sheets, given as (sheet name, rows) batches, a sheet's first batch starting
+    with its header row: written to a temporary file, then sent."""
+    path = await _xlsx_file(sheets)
     return FileResponse(
         path,
-        headers=headers,
+        headers=_headers(filename) | (headers or {}),
         media_type=FORMATS["xlsx"],
         background=BackgroundTask(os.remove, path),
     )
+
+
+def _headers(filename: str) -> dict[str, str]:
+    return {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+async def _one_sheet(columns: list[str], batches: Batches) -> SheetBatches:
+    yield "Sheet", [columns]
+    async for rows in batches:
+        yield "Sheet", rows
 
 
 async def _csv_chunks(columns: list[str], batches: Batches) -> AsyncIterator[bytes]:
@@ -90,30 +108,31 @@ def _csv_text(rows) -> str:
     return out.getvalue()
 
 
-async def _xlsx_file(columns: list[str], batches: Batches) -> str:
+async def _xlsx_file(sheets: SheetBatches) -> str:
     """A workbook written row by row (openpyxl's write-only mode keeps no cell in memory), each
     batch in a thread so that the event loop serves other requests meanwhile."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 4)
-    sheet.append([_bold(sheet, name) for name in columns])
-    written, appending = 1, None
+    opened: dict = {}  # sheet name: its write-only worksheet
+    written: dict[str, int] = {}
+    appending = None
     try:
-        async for rows in batches:  # the next batch is read while the last one is written
-            written += len(rows)
-            if written > XLSX_MAX_ROWS:
+        async for name, rows in sheets:  # the next batch is read while the last one is written
+            if name not in opened:
+                opened[name] = _new_sheet(workbook, name, rows[0])
+                rows, written[name] = rows[1:], 1
+            written[name] += len(rows)
+            if written[name] > XLSX_MAX_ROWS:
                 raise HTTPException(400, _too_many_rows())
             if appending is not None:
                 await appending
-            appending = asyncio.ensure_future(to_thread.run_sync(_append, sheet, rows))
+            appending = asyncio.ensure_future(to_thread.run_sync(_append, opened[name], rows))
         if appending is not None:
             await appending
     except BaseException:
         if appending is not None:
             await asyncio.wait([appending])
-        sheet.close()  # its rows' own temporary file, left half written, is closed now
+        for sheet in opened.values():
+            sheet.close()  # its rows' own temporary file, left half written, is closed now
         raise
     handle, path = tempfile.mkstemp(prefix="amane-export-", suffix=".xlsx")
     os.close(handle)
@@ -125,6 +144,15 @@ async def _xlsx_file(columns: list[str], batches: Batches) -> str:
     return path
 
 
+def _new_sheet(workbook: Workbook, name: str, header: list[str]):
+    sheet = workbook.create_sheet(name)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(str(column)) + 4)
+    sheet.append([_bold(sheet, column) for column in header])
+    return sheet
+
+
 def _too_many_rows() -> str:
     return gettext(
         "Cette liste a plus de lignes qu'une feuille de calcul ne peut en contenir "
@@ -133,7 +161,7 @@ def _too_many_rows() -> str:
     )
 
 
-def _bold(sheet, name: str) -> WriteOnlyCell:
+def _bold(sheet, name: object) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, name)
     cell.font = Font(bold=True)
     return cell

@@ -4,11 +4,14 @@ import hashlib
 import io
 import json
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from courses.models import Enrolment
-from reports.models import EvidenceSnapshot
+from reports import drilldown, evidence
+from reports.access import Scope
+from reports.models import EvidencePart, EvidenceSnapshot
 from tests.conftest import shown
 from tests.reports.conftest import at
 from training.models import AuditEvent
@@ -23,6 +26,14 @@ async def freeze(client, world, agency=None) -> EvidenceSnapshot:
     assert response.status_code == 303
     assert await EvidenceSnapshot.all().count() == before + 1
     return await EvidenceSnapshot.all().order_by("-id").first()
+
+
+async def downloaded_response(client, snapshot: EvidenceSnapshot):
+    return await client.get(f"/reports/evidence/{snapshot.id}.json")
+
+
+async def downloaded(client, snapshot: EvidenceSnapshot) -> bytes:
+    return (await downloaded_response(client, snapshot)).content
 
 
 async def test_json_download_matches_the_shown_hash(client, world, year):
@@ -60,16 +71,15 @@ async def test_json_download_matches_the_shown_hash(client, world, year):
 async def test_snapshot_does_not_change_with_todays_data(client, world, year):
     await client.login(world.admin.email)
     snapshot = await freeze(client, world, world.dir_a)
-    content, digest = snapshot.content, snapshot.sha256
+    content, digest = await downloaded(client, snapshot), snapshot.sha256
     # Later, a second person is recorded as having completed in 2025.
     late = await Enrolment.get(staff=year["people"][1])
     await Enrolment.filter(id=late.id).update(completed_at=at(5))
     again = await freeze(client, world, world.dir_a)
     assert again.id != snapshot.id and again.sha256 != digest
-    assert json.loads(again.content)["figures"]["completed"]["count"] == 2
-    stored = await EvidenceSnapshot.get(id=snapshot.id)
-    assert stored.content == content and stored.sha256 == digest
-    body = (await client.get(f"/reports/evidence/{snapshot.id}.json")).content
+    assert json.loads(await downloaded(client, again))["figures"]["completed"]["count"] == 2
+    body = await downloaded(client, snapshot)
+    assert body == content and (await EvidenceSnapshot.get(id=snapshot.id)).sha256 == digest
     assert hashlib.sha256(body).hexdigest() == digest
     assert json.loads(body)["figures"]["completed"]["count"] == 1
 
@@ -96,7 +106,7 @@ async def test_pdf_shows_the_hash(client, world, year):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert snapshot.sha256 in "".join(text.split())
     # A national pack: per-person outcomes of a small group carry no count and no names.
-    passed = json.loads(snapshot.content)["figures"]["passed"]
+    passed = json.loads(await downloaded(client, snapshot))["figures"]["passed"]
     assert passed["count"] is None and passed["records"] == []
     assert "< 5" in text
 
@@ -124,3 +134,69 @@ async def test_access(client, world, year):
     assert (await client.get(f"/reports/evidence/{dir_a.id}.json")).status_code == 403
     assert (await client.submit(f"/reports/evidence?{QUERY}")).status_code == 403
     assert await EvidenceSnapshot.all().count() == 3
+
+
+async def test_a_pack_in_many_parts_is_one_canonical_json(client, world, year, monkeypatch):
+    """Records are written a batch at a time into parts: the parts in order are one canonical
+    JSON, each list in registration order, the GCI's quoted lists the same bytes again."""
+    monkeypatch.setattr(evidence, "PART_CHARS", 40)
+    monkeypatch.setattr(drilldown, "EXPORT_BATCH", 1)
+    await client.login(world.reporter.email)
+    snapshot = await freeze(client, world)
+    assert await EvidencePart.filter(snapshot_id=snapshot.id).count() > 10
+    body = await downloaded(client, snapshot)
+    data = json.loads(body)
+    assert (
+        json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() == body
+    )
+    assert hashlib.sha256(body).hexdigest() == snapshot.sha256
+    headcount = [r["registration_number"] for r in data["figures"]["headcount"]["records"]]
+    assert len(headcount) > 2 and headcount == sorted(headcount)
+    assert snapshot.listed["headcount"] == len(headcount) == data["figures"]["headcount"]["count"]
+    trained = data["figures"]["trained"]["records"]
+    assert trained and data["gci_2014"]["indicators"][1]["records"]["trained"] == trained
+    workbook = load_workbook(
+        io.BytesIO((await client.get(f"/reports/evidence/{snapshot.id}.xlsx")).content)
+    )
+    assert [row[1] for row in list(workbook["headcount"].values)[1:]] == headcount
+
+
+async def test_a_pack_is_downloadable_once_written(client, world, year, monkeypatch):
+    await client.login(world.reporter.email)
+    scope = Scope(world.dir_a, exact=False)
+    period = year["period"]
+    pending = await evidence.start_freeze(scope, period, actor=world.reporter)
+    assert "En cours d'écriture" in shown(await client.get("/reports/evidence"))
+    assert (await downloaded_response(client, pending)).status_code == 409
+
+    async def broken(*args, **kwargs):
+        raise OSError("disk full")
+        yield []
+
+    monkeypatch.setattr(drilldown, "rows_in_batches", broken)
+    with pytest.raises(OSError):
+        await evidence.write_pack(pending, scope, period, actor=world.reporter)
+    failed = await EvidenceSnapshot.get(id=pending.id)
+    assert (
+        failed.status == evidence.FAILED
+        and not await EvidencePart.filter(snapshot_id=failed.id).exists()
+    )
+    assert "L'écriture du dossier a échoué" in shown(await client.get("/reports/evidence"))
+    assert (await downloaded_response(client, failed)).status_code == 409
+
+
+async def test_a_pack_frozen_before_parts_reads_as_before(client, world, year):
+    """A pack frozen when the JSON was stored whole becomes one part holding every record."""
+    await client.login(world.reporter.email)
+    snapshot = await freeze(client, world, world.dir_a)
+    body = await downloaded(client, snapshot)
+    await EvidencePart.filter(snapshot_id=snapshot.id).delete()
+    await EvidencePart.create(snapshot_id=snapshot.id, seq=0, section="", text=body.decode())
+    await EvidenceSnapshot.filter(id=snapshot.id).update(listed=None)
+    assert await downloaded(client, snapshot) == body
+    xlsx = (await client.get(f"/reports/evidence/{snapshot.id}.xlsx")).content
+    rows = list(load_workbook(io.BytesIO(xlsx))["completed"].values)
+    assert [row[1] for row in rows[1:]] == ["P0"]
+    pdf = (await client.get(f"/reports/evidence/{snapshot.id}.pdf")).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert snapshot.sha256 in "".join(text.split())
