@@ -97,7 +97,7 @@ async def build_content(scope: Scope, period: Period, *, frozen_at: datetime, by
     but each figure's records: a placeholder stands for them."""
     path = scope.path
     await sync_memberships(at=frozen_at)
-    period = replace(period, moment=frozen_at)  # every count and record as of the same moment
+    period = replace(period, moment=frozen_at)
     board = await dashboard.build_dashboard(scope.agency, period, exact=scope.exact)
     figure_list = {}
     for key, figure in figures.FIGURES.items():
@@ -217,6 +217,7 @@ async def write_pack(
 ) -> None:
     """Write the pending snapshot's JSON, then mark it ready with its hash; audited. A failure
     leaves it failed, with no part."""
+    period = replace(period, moment=snapshot.frozen_at)  # every count and record as of then
     try:
         content = await build_content(scope, period, frozen_at=snapshot.frozen_at, by=actor)
         digest, listed = await _write(snapshot.id, content, scope.path, period)
@@ -233,13 +234,6 @@ async def write_pack(
         detail=f"{scope.agency.code if scope.agency else 'national'} {period.label} {digest}",
         ip=ip,
     )
-
-
-async def freeze(scope: Scope, period: Period, *, actor: Staff, ip: str = "") -> EvidenceSnapshot:
-    """A new, immutable snapshot of the scope and period, written at once; audited."""
-    snapshot = await start_freeze(scope, period, actor=actor)
-    await write_pack(snapshot, scope, period, actor=actor, ip=ip)
-    return await EvidenceSnapshot.get(id=snapshot.id)
 
 
 def _placeholder(key: str) -> str:

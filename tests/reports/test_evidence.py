@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from reports.access import Scope
 from reports.models import EvidencePart, EvidenceSnapshot
 from tests.conftest import shown
 from tests.reports.conftest import at
+from training.auth import now
 from training.models import AuditEvent
 
 QUERY = "kind=year&year=2025&as_of=2025-12-31"
@@ -183,6 +185,11 @@ async def test_a_pack_is_downloadable_once_written(client, world, year, monkeypa
     )
     assert "L'écriture du dossier a échoué" in shown(await client.get("/reports/evidence"))
     assert (await downloaded_response(client, failed)).status_code == 409
+    # A pack still pending an hour later was being written by a process that stopped.
+    stopped = await evidence.start_freeze(scope, period, actor=world.reporter)
+    assert shown(await client.get("/reports/evidence")).count("a échoué") == 1
+    await EvidenceSnapshot.filter(id=stopped.id).update(frozen_at=now() - timedelta(hours=2))
+    assert shown(await client.get("/reports/evidence")).count("a échoué") == 2
 
 
 async def test_a_pack_frozen_before_parts_reads_as_before(client, world, year):
