@@ -155,6 +155,28 @@ class InlineBudget:
             connection.set_progress_handler(None, 0)
 
 
+def _committed(writer: sqlite3.Connection, run: Callable[[], Result | None]) -> Result | None:
+    """A write run within the budget in a transaction of its own, committed after the budget.
+    SQLite asks the budget once more after a statement's last step: a write committing on its
+    own (which now and then checkpoints the WAL, milliseconds) could be stopped after its commit,
+    then run again in a thread; 1 MB parts of an evidence pack were written twice. None (nothing
+    written) when another process holds the write lock or the budget stopped the statement."""
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _primary_code(exc) == sqlite3.SQLITE_BUSY:
+            return None
+        raise
+    result = None
+    try:
+        result = run()
+    finally:
+        # A write stopped or refused has had its transaction rolled back by SQLite already.
+        if writer.in_transaction:
+            writer.execute("ROLLBACK" if result is None else "COMMIT")
+    return result
+
+
 def _read_only_connection(filename: str) -> sqlite3.Connection:
     """For reads in the event loop's thread: never waits for a lock (timeout=0)."""
     connection = sqlite3.connect(filename, timeout=0, check_same_thread=False)
@@ -323,7 +345,10 @@ class ImmediateSqliteClient(SqliteClient):
         writer = self._connection._conn
         try:
             with _without_waiting(writer, self.pragmas["busy_timeout"]):
-                result = self._inline.run(writer, query, lambda: work(writer, query, values))
+                result = _committed(
+                    writer,
+                    lambda: self._inline.run(writer, query, lambda: work(writer, query, values)),
+                )
         except sqlite3.OperationalError as exc:
             raise OperationalError(exc) from exc
         except sqlite3.IntegrityError as exc:

@@ -16,6 +16,7 @@ from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
 
+import training.sqlite
 from training import database
 from training.database import short_transaction
 from training.sqlite import INLINE_OVERRUNS
@@ -120,6 +121,25 @@ async def test_a_long_write_is_done_once_in_full_and_short_statements_go_on(sqli
         # Stopped part way, the first try changed nothing: every row was added to once.
         tallies = await connection.execute_query_dict("SELECT min(n) lo, max(n) hi FROM tally")
         assert tallies == [{"lo": round_, "hi": round_}]
+
+
+async def test_a_write_stopped_after_its_last_step_is_done_once(sqlite_file, monkeypatch):
+    """SQLite asks the budget once more after a statement's last step: a write committed by then
+    (its commit may checkpoint the WAL, milliseconds) must not be stopped and run again."""
+    connection = get_connection("default")
+    monkeypatch.setattr(training.sqlite, "_STEPS_BETWEEN_CLOCK_LOOKS", 1)
+    budget = connection._inline
+    writer = connection._connection._conn
+    before = writer.total_changes
+    # Over budget as soon as the row is written: at the statement's end, not before.
+    monkeypatch.setattr(budget, "_over_budget", lambda: writer.total_changes > before)
+    await connection.execute_insert("INSERT INTO probe VALUES (?)", [7])
+    await connection.execute_query("UPDATE probe SET n = n + 1 WHERE n = 7")
+    monkeypatch.undo()
+    assert await connection.execute_query_dict("SELECT n FROM probe ORDER BY n") == [
+        {"n": 0},
+        {"n": 8},
+    ]
 
 
 async def test_a_write_that_breaks_a_rule_says_which(sqlite_file):
