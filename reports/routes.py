@@ -118,6 +118,7 @@ async def figure_list(request: Request) -> Response:
     _staff, scope = await reader_scope(request)
     key = _figure(request, scope)
     period = _period(request)
+    totals = await stored.counted_totals(scope.path, period)
     listing = await drilldown.listing(
         key,
         scope.path,
@@ -126,6 +127,7 @@ async def figure_list(request: Request) -> Response:
         size=request.app.state.settings.page_size,
         sort=request.query_params.get("sort", "name"),
         descending=request.query_params.get("dir") == "desc",
+        total=totals.get(key) if totals else None,
     )
     return render(
         request,

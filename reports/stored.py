@@ -101,6 +101,18 @@ async def kept(agency: Agency | None, period: Period) -> StoredDashboard | None:
     return stored if stored is not None and _fresh(stored, now()) else None
 
 
+async def counted_totals(path: str, period: Period) -> dict[str, int] | None:
+    """The figures of the stored dashboard a list was opened from (its moment in the list's
+    period): the list shows the number its reader clicked, without counting it again (the
+    nation's enrolled people took 0.3 to 0.9 s to count)."""
+    if period.moment is None:
+        return None
+    stored = await StoredDashboard.get_or_none(**_key(path, period))
+    if stored is None or stored.counted_at != period.moment:
+        return None
+    return stored.figures["totals"]
+
+
 async def count(
     agency: Agency | None,
     period: Period,

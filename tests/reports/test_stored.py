@@ -3,9 +3,11 @@
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 
+from courses.models import Enrolment
 from reports import stored
 from reports.membership import sync_memberships
 from reports.models import StoredDashboard
@@ -74,6 +76,24 @@ async def test_a_stored_dashboard_and_its_lists_count_at_the_same_moment(
         counted_at=board.counted_at - timedelta(minutes=20)
     )
     assert completed_link((await client.get("/reports")).text)[1] == 3
+
+
+async def test_a_list_opened_from_a_stored_dashboard_shows_the_number_clicked(
+    client, world, this_year, stored_always
+):
+    """Its count is the dashboard's, not counted again: for as long as the dashboard is shown,
+    even if a record it counted has been removed since (as the dashboard itself shows it)."""
+    await client.login(world.hr_dir_a.email)
+    link, shown = completed_link((await client.get("/reports")).text)
+    assert shown == 2
+    await Enrolment.filter(staff=this_year["people"][0]).delete()
+    assert "2 au total" in (await client.get(link)).text
+    assert "1 au total" in (await client.get(link.split("&at=")[0])).text
+    # Another moment than the dashboard's is counted.
+    board = await StoredDashboard.get(scope_path=world.dir_a.path)
+    earlier = (board.counted_at - timedelta(seconds=1)).isoformat()
+    other = link.split("&at=")[0] + "&" + urlencode({"at": earlier})
+    assert "1 au total" in (await client.get(other)).text
 
 
 async def test_small_dashboards_are_counted_at_every_view(client, world, this_year):
