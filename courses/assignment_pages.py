@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from courses import assignments, overdue
-from courses.assignments import TARGET_LABELS, AssignmentError, RuleFields
+from courses.assignments import (
+    ASSIGNED_IN_REQUEST,
+    TARGET_LABELS,
+    AssignmentError,
+    RuleFields,
+)
 from courses.localising import Localiser
 from courses.placeholders import deployment_names
 from training.agencies import manages_all, scope_agencies
@@ -76,13 +82,24 @@ async def rule_new(request: Request) -> Response:
         **{name: str(form.get(name, "")) for name in RuleFields.__dataclass_fields__},
     )
     fields.include_sub_agencies = form.get("include_sub_agencies") == "1"
+    today = now().date()
     try:
-        rule, _count = await assignments.create_rule(
-            fields, actor=me, today=now().date(), ip=client_ip(request)
-        )
+        rule, assigned = await assignments.save_rule(fields, actor=me, today=today)
     except AssignmentError as exc:
         return await _render_form(request, me, fields, exc.problems, status=400)
-    return RedirectResponse(request.url_for("courses:assignment", rule_id=rule.id), status_code=303)
+    assign = BackgroundTask(
+        assignments.assign_audience,
+        rule,
+        actor=me,
+        today=today,
+        ip=client_ip(request),
+        assigned=assigned,
+    )
+    url = request.url_for("courses:assignment", rule_id=rule.id)
+    if assigned is None and await assignments.audience_size(rule) > ASSIGNED_IN_REQUEST:
+        return RedirectResponse(url.include_query_params(assigning=1), 303, background=assign)
+    await assign()
+    return RedirectResponse(url, status_code=303)
 
 
 async def _rule_or_404(request: Request):

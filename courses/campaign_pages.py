@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -9,7 +10,7 @@ from starlette.routing import Route
 
 from courses import campaigns
 from courses.assignment_pages import localiser
-from courses.assignments import AssignmentError, assignable_courses
+from courses.assignments import ASSIGNED_IN_REQUEST, AssignmentError, assignable_courses
 from courses.campaigns import CampaignFields
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
@@ -73,15 +74,19 @@ async def campaign_new(request: Request) -> Response:
         role=str(form.get("role", "")),
         course_ids=[str(value) for value in form.getlist("course_ids")],
     )
+    today = now().date()
     try:
-        campaign = await campaigns.create_campaign(
-            fields, actor=me, today=now().date(), ip=client_ip(request)
-        )
+        campaign = await campaigns.save_campaign(fields, actor=me, today=today)
     except AssignmentError as exc:
         return await _render_form(request, me, fields, exc.problems, status=400)
-    return RedirectResponse(
-        request.url_for("courses:campaign", campaign_id=campaign.id), status_code=303
+    assign = BackgroundTask(
+        campaigns.assign_campaign, campaign, actor=me, today=today, ip=client_ip(request)
     )
+    url = request.url_for("courses:campaign", campaign_id=campaign.id)
+    if await campaigns.audience_size(campaign) > ASSIGNED_IN_REQUEST:
+        return RedirectResponse(url.include_query_params(assigning=1), 303, background=assign)
+    await assign()
+    return RedirectResponse(url, status_code=303)
 
 
 async def campaign_page(request: Request) -> Response:

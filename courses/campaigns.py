@@ -15,6 +15,9 @@ from courses.assignments import (
     apply_rule,
     figure_counts,
 )
+from courses.assignments import (
+    audience_size as rule_audience_size,
+)
 from courses.forms import agency_in_scope, parse_day
 from courses.models import Assignment, AssignmentRule, Campaign, Course, RuleTarget
 from training import audit
@@ -65,6 +68,14 @@ async def create_campaign(
     fields: CampaignFields, *, actor: Staff, today: date, ip: str = ""
 ) -> Campaign:
     """One rule per course, due on the last day; assigned now when the campaign has begun."""
+    campaign = await save_campaign(fields, actor=actor, today=today)
+    await assign_campaign(campaign, actor=actor, today=today, ip=ip)
+    return campaign
+
+
+async def save_campaign(fields: CampaignFields, *, actor: Staff, today: date) -> Campaign:
+    """Check the form, save the campaign and its rules (one per course, due on its last day);
+    `assign_campaign` assigns them."""
     starts_on, ends_on, agency, courses = await _checked(fields, actor, today)
     job_title = fields.job_title.strip()
     if fields.role:
@@ -86,9 +97,8 @@ async def create_campaign(
             created_by=actor,
             created_at=at,
         )
-        reached = 0
         for course in courses:
-            rule = await AssignmentRule.create(
+            await AssignmentRule.create(
                 course=course,
                 target=target,
                 agency=agency,
@@ -101,16 +111,33 @@ async def create_campaign(
                 created_by=actor,
                 created_at=at,
             )
-            if starts_on <= today:
-                reached += await apply_rule(rule, today, at)
-        await audit.record(
-            "campaign.created",
-            actor=actor,
-            target=campaign.name,
-            detail=f"{len(courses)} cours, {reached} affectation(s)",
-            ip=ip,
-        )
     return campaign
+
+
+async def audience_size(campaign: Campaign) -> int:
+    """How many active people the campaign's audience holds (all its rules share it)."""
+    rule = await AssignmentRule.filter(campaign_id=campaign.id).prefetch_related("agency").first()
+    return await rule_audience_size(rule) if rule else 0
+
+
+async def assign_campaign(campaign: Campaign, *, actor: Staff, today: date, ip: str = "") -> int:
+    """Assign a saved campaign's rules when it has begun, in batches (see `apply_rule`); audited
+    with how many assignments were made."""
+    rules = await AssignmentRule.filter(campaign_id=campaign.id).prefetch_related(
+        "course", "agency"
+    )
+    reached = 0
+    if campaign.starts_on <= today:
+        for rule in rules:
+            reached += await apply_rule(rule, today, now())
+    await audit.record(
+        "campaign.created",
+        actor=actor,
+        target=campaign.name,
+        detail=f"{len(rules)} cours, {reached} affectation(s)",
+        ip=ip,
+    )
+    return reached
 
 
 def campaigns_seen_by(actor: Staff):

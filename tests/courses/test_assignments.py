@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from certificates.models import Certificate
+from courses import assignment_pages, assignments
 from courses.assignments import AssignmentError, RuleFields, apply_active_rules, create_rule
 from courses.campaigns import CampaignFields, create_campaign
 from courses.enrolment import enrol_staff
@@ -17,6 +18,7 @@ from tests.conftest import add_staff, shown
 from tests.courses.assigning import course_with_modules, mark_completed, new_edition
 from training import importing
 from training.auth import now
+from training.models import AuditEvent
 from training.staff import StaffFields, save_staff
 from training.tabular import Row
 
@@ -49,6 +51,33 @@ async def test_an_agency_rule_reaches_its_active_staff_and_sub_agencies(world, c
     assert "L-2" not in reached and leaver.registration_number not in reached
     assert {row.due_date for row in reached.values()} == {date(2031, 3, 31)}
     assert await Assignment.filter(rule_id=made.id).count() == 6
+
+
+async def test_a_rule_stopped_between_batches_goes_on_where_it_stopped(world, course, monkeypatch):
+    """A rule reaches its people a batch at a time, each batch committed on its own: when one
+    fails, those before it stay assigned and the next run assigns the others, each once."""
+    monkeypatch.setattr(assignments, "APPLY_BATCH", 2)
+    granting = assignments.grant_course
+    calls = 0
+
+    async def failing_third_batch(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError("the server stopped")
+        return await granting(*args, **kwargs)
+
+    monkeypatch.setattr(assignments, "grant_course", failing_third_batch)
+    with pytest.raises(OSError):
+        await create_rule(
+            rule(course, agency_code="MIN1", due_date="2031-03-31"),
+            actor=world.hr_min1,
+            today=TODAY,
+        )
+    assert len(await assigned(course)) == 4
+    assert await apply_active_rules(TODAY) == 2
+    assert len(await assigned(course)) == 6
+    assert await Assignment.filter(rule__course_id=course.id).count() == 6
 
 
 async def test_without_sub_agencies_only_the_agency_itself(world, course):
@@ -303,3 +332,27 @@ async def test_hr_assigns_from_the_form_and_follows_the_rule(client, world, cour
     assert "Agent L-B (L-B)" in detail and "31 mai 2031" in detail
     listing = shown(await client.get("/assignments"))
     assert "Cours annuel" in listing and "active" in listing
+
+
+async def test_a_large_audience_is_assigned_after_the_page_answers(
+    client, world, course, monkeypatch
+):
+    """Past ASSIGNED_IN_REQUEST people the rule is saved, the page answers, then everyone is
+    assigned (the test client waits for it) and the creation is audited with the count."""
+    monkeypatch.setattr(assignment_pages, "ASSIGNED_IN_REQUEST", 1)
+    await client.login(world.hr_min1.email)
+    made = await client.submit(
+        "/assignments/new",
+        {
+            "course_id": str(course.id),
+            "target": "agency",
+            "agency_code": "MIN1",
+            "include_sub_agencies": "1",
+            "due_date": "2031-05-31",
+        },
+    )
+    assert made.status_code == 303 and "assigning=1" in made.headers["location"]
+    assert "inscrits par lots" in shown(await client.get(made.headers["location"]))
+    assert len(await assigned(course)) == 6
+    event = await AuditEvent.get(action="assignment.created")
+    assert event.detail.endswith(": 6 agent(s)")

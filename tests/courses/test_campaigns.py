@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from courses import campaign_pages
 from courses.assignments import AssignmentError
 from courses.campaigns import CampaignFields, campaign_progress, create_campaign
 from courses.models import Enrolment, Lesson
 from tests.conftest import add_staff, shown
 from tests.courses.assigning import course_with_modules, mark_completed
 from training.auth import now
+from training.models import AuditEvent
 
 TODAY = now().date()
 END = TODAY + timedelta(days=30)
@@ -138,3 +140,25 @@ async def test_campaigns_are_created_from_the_form(client, world):
     assert await Enrolment.filter(course_id=course.id).count() == 1  # L-B
     listing = shown(await client.get("/campaigns"))
     assert "Campagne du formulaire" in listing and "en cours" in listing
+
+
+async def test_a_campaign_for_many_is_assigned_after_the_page_answers(client, world, monkeypatch):
+    monkeypatch.setattr(campaign_pages, "ASSIGNED_IN_REQUEST", 1)
+    course = await course_with_modules("grande-camp")
+    await client.login(world.hr_min1.email)
+    made = await client.submit(
+        "/campaigns/new",
+        {
+            "name": "Campagne nombreuse",
+            "starts_on": TODAY.isoformat(),
+            "ends_on": END.isoformat(),
+            "agency_code": "MIN1",
+            "include_sub_agencies": "1",
+            "course_ids": [str(course.id)],
+        },
+    )
+    assert made.status_code == 303 and "assigning=1" in made.headers["location"]
+    assert "inscrits par lots" in shown(await client.get(made.headers["location"]))
+    assert await Enrolment.filter(course_id=course.id).count() == 6
+    event = await AuditEvent.get(action="campaign.created")
+    assert event.detail == "1 cours, 6 affectation(s)"
