@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 from starlette.routing import Router
@@ -9,6 +10,7 @@ from starlette.routing import Router
 from courses import renewals
 from courses.models import Assignment, Course, Enrolment, EnrolmentSource
 from courses.routes import routes
+from training.batches import by_id
 from training.models import Role, Staff
 from training.notifications import Outgoing, absolute_url, enqueue
 
@@ -22,36 +24,41 @@ def course_link(slug: str) -> str:
     return absolute_url(_paths.url_path_for("courses:course", slug=slug))
 
 
-def _open_assigned(**dates):
-    """Assigned courses not done yet, of active staff, due within `dates` (due_date__lt=…)."""
-    return Enrolment.filter(
+def _open_assigned(**dates) -> AsyncIterator[list[Enrolment]]:
+    """Assigned courses not done yet, of active staff, due within `dates` (due_date__lt=…), a
+    batch at a time."""
+    query = Enrolment.filter(
         source=EnrolmentSource.ASSIGNED, completed_at=None, staff__is_active=True, **dates
-    ).prefetch_related("staff__agency", "course", "version")
+    )
+    return by_id(query, "staff__agency", "course", "version")
 
 
-async def assignment_notices(today: date) -> list[Outgoing]:
+async def assignment_notices(today: date) -> AsyncIterator[list[Outgoing]]:
     """A notice for each course assigned lately and not done yet (a renewal has its own)."""
-    recent = await Assignment.filter(
+    query = Assignment.filter(
         assigned_at__gte=today - CATCH_UP,
         renews_certificate=None,
         enrolment__completed_at=None,
         staff__is_active=True,
-    ).prefetch_related("staff", "enrolment__course", "enrolment__version", "cohort")
-    return [
-        Outgoing(
-            staff=assignment.staff,
-            event=f"assignment.notice:enrolment-{assignment.enrolment.id}",
-            on=assignment.enrolment.due_date or assignment.assigned_at.date(),
-            template="assignment_notice",
-            context={
-                "course_title": assignment.enrolment.version.title,
-                "due_date": assignment.enrolment.due_date,
-                "cohort": assignment.cohort,
-                "link": course_link(assignment.enrolment.course.slug),
-            },
-        )
-        for assignment in recent
-    ]
+    )
+    related = ("staff", "enrolment__course", "enrolment__version", "cohort")
+    async for recent in by_id(query, *related):
+        yield [_assignment_notice(assignment) for assignment in recent]
+
+
+def _assignment_notice(assignment: Assignment) -> Outgoing:
+    return Outgoing(
+        staff=assignment.staff,
+        event=f"assignment.notice:enrolment-{assignment.enrolment.id}",
+        on=assignment.enrolment.due_date or assignment.assigned_at.date(),
+        template="assignment_notice",
+        context={
+            "course_title": assignment.enrolment.version.title,
+            "due_date": assignment.enrolment.due_date,
+            "cohort": assignment.cohort,
+            "link": course_link(assignment.enrolment.course.slug),
+        },
+    )
 
 
 async def _first_assigned(enrolment_ids: list[int]) -> dict[int, date]:
@@ -61,13 +68,18 @@ async def _first_assigned(enrolment_ids: list[int]) -> dict[int, date]:
     return first
 
 
-async def reminders(today: date, reminder_days: tuple[int, ...]) -> list[Outgoing]:
+async def reminders(today: date, reminder_days: tuple[int, ...]) -> AsyncIterator[list[Outgoing]]:
     """The nearest reminder for each due date in reach, unless the notice said it already."""
     if not reminder_days:
-        return []
-    soon = await _open_assigned(
-        due_date__gte=today, due_date__lte=today + timedelta(days=max(reminder_days))
-    )
+        return
+    last_day = today + timedelta(days=max(reminder_days))
+    async for soon in _open_assigned(due_date__gte=today, due_date__lte=last_day):
+        yield await _reminders(soon, today, reminder_days)
+
+
+async def _reminders(
+    soon: list[Enrolment], today: date, reminder_days: tuple[int, ...]
+) -> list[Outgoing]:
     first = await _first_assigned([e.id for e in soon])
     messages = []
     for enrolment in soon:
@@ -109,12 +121,15 @@ def nearest_officers(path: str, officers: dict[int, tuple[str, ...]]) -> tuple[s
     return ()
 
 
-async def overdue_notices(today: date) -> list[Outgoing]:
+async def overdue_notices(today: date) -> AsyncIterator[list[Outgoing]]:
     """One notice per missed due date, copied to the learner's HR officer."""
-    late = await _open_assigned(due_date__lt=today, due_date__gte=today - CATCH_UP)
-    if not late:
-        return []
-    officers = await hr_officers_above()
+    officers = None
+    async for late in _open_assigned(due_date__lt=today, due_date__gte=today - CATCH_UP):
+        officers = officers if officers is not None else await hr_officers_above()
+        yield _overdue_notices(late, officers)
+
+
+def _overdue_notices(late: list[Enrolment], officers: dict[int, tuple[str, ...]]) -> list[Outgoing]:
     return [
         Outgoing(
             staff=enrolment.staff,
@@ -169,10 +184,13 @@ async def renewal_notices(today: date, lead_days: int) -> list[Outgoing]:
 
 
 async def queue_notices(today: date, reminder_days: tuple[int, ...], lead_days: int) -> int:
-    messages = (
-        await assignment_notices(today)
-        + await reminders(today, reminder_days)
-        + await overdue_notices(today)
-        + await renewal_notices(today, lead_days)
-    )
-    return await enqueue(messages)
+    """Queue the day's notices, a batch at a time; returns how many were new."""
+    queued = 0
+    for batches in (
+        assignment_notices(today),
+        reminders(today, reminder_days),
+        overdue_notices(today),
+    ):
+        async for messages in batches:
+            queued += await enqueue(messages)
+    return queued + await enqueue(await renewal_notices(today, lead_days))

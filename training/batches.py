@@ -24,3 +24,18 @@ async def in_batches(query: QuerySet[M], *related: str) -> AsyncIterator[list[M]
             row.id: row for row in await query.model.filter(id__in=batch).prefetch_related(*related)
         }
         yield [found[i] for i in batch if i in found]
+
+
+async def by_id(query: QuerySet[M], *related: str) -> AsyncIterator[list[M]]:
+    """The query's rows a batch at a time in order of id, each batch with its related rows: for
+    work over every row in no given order (the day's notices after a rule on the whole nation:
+    2 million assignments, read at once 1.2 GB and more)."""
+    after = 0
+    while True:
+        rows = (
+            await query.filter(id__gt=after).order_by("id").limit(BATCH).prefetch_related(*related)
+        )
+        if not rows:
+            return
+        yield rows
+        after = rows[-1].id

@@ -24,7 +24,7 @@ from courses.notices import queue_notices
 from tests.certificates.conftest import issued
 from tests.conftest import shown
 from tests.courses.assigning import course_with_modules
-from training import notifications, scheduler
+from training import batches, notifications, scheduler
 from training.auth import now
 from training.emails import render_email
 from training.models import OutboxMessage
@@ -277,3 +277,22 @@ async def test_a_certificate_near_its_expiry_brings_one_renewal_notice(world, in
     [message] = inbox.to("l-a@example.org")
     assert "Cours renouvellement" in message["Subject"]
     assert f"{PUBLIC_URL}/courses/renouvellement" in parts(message)[0]
+
+
+async def test_a_days_notices_are_queued_a_few_at_a_time_each_once(world, monkeypatch):
+    """Notices are read and queued a batch at a time (after a rule on the whole nation, two
+    million of them): each person still gets one notice per course, in batches of one too."""
+    monkeypatch.setattr(batches, "BATCH", 1)
+    course = await course_with_modules("par-lots")
+    _rule, count = await create_rule(
+        RuleFields(course_id=str(course.id), target="agency", agency_code="MIN1", due_days="8"),
+        actor=world.hr_min1,
+        today=now().date(),
+    )
+    assert count > 2
+    assert await queue_notices(now().date(), (7, 1), 30) == count
+    assert await OutboxMessage.filter(kind="assignment_notice").count() == count
+    assert await queue_notices(now().date(), (7, 1), 30) == 0
+    # A week before the due date, every one of them gets a reminder.
+    reminded = await queue_notices(now().date() + timedelta(days=1), (7, 1), 30)
+    assert reminded == count
