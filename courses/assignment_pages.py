@@ -116,12 +116,17 @@ async def rule_detail(request: Request) -> Response:
     number = page_number(request)
     today = now().date()
     figures = await assignments.rule_figures(rule, today)
+    # Just created for a large audience: assigned after the page answered, batch after batch.
+    assigning = "assigning" in request.query_params and (
+        figures.reached < await assignments.audience_size(rule)
+    )
     return render(
         request,
         "courses/assignment.html",
         {
             "rule": rule,
             "figures": figures,
+            "assigning": assigning,
             "rows": await assignments.rule_assignments(rule, number, size),
             "page": Page(number, size, figures.reached),
             "today": today,

@@ -99,12 +99,18 @@ async def campaign_page(request: Request) -> Response:
     if campaign is None:
         raise HTTPException(404)
     today = now().date()
+    progress = await campaigns.campaign_progress(campaign, today)
+    # Just created for a large audience: assigned after the page answered, batch after batch.
+    assigning = "assigning" in request.query_params and (
+        progress.people < await campaigns.audience_size(campaign)
+    )
     return render(
         request,
         "courses/campaign.html",
         {
             "campaign": campaign,
-            "progress": await campaigns.campaign_progress(campaign, today),
+            "progress": progress,
+            "assigning": assigning,
             "today": today,
             "roles": ROLE_LABELS,
             "t": await localiser(me),

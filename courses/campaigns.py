@@ -8,15 +8,13 @@ from datetime import date
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from courses import assignments
 from courses.assignments import (
     FIGURE_NAMES,
     AssignmentError,
     Figures,
     apply_rule,
     figure_counts,
-)
-from courses.assignments import (
-    audience_size as rule_audience_size,
 )
 from courses.forms import agency_in_scope, parse_day
 from courses.models import Assignment, AssignmentRule, Campaign, Course, RuleTarget
@@ -117,7 +115,7 @@ async def save_campaign(fields: CampaignFields, *, actor: Staff, today: date) ->
 async def audience_size(campaign: Campaign) -> int:
     """How many active people the campaign's audience holds (all its rules share it)."""
     rule = await AssignmentRule.filter(campaign_id=campaign.id).prefetch_related("agency").first()
-    return await rule_audience_size(rule) if rule else 0
+    return await assignments.audience_size(rule) if rule else 0
 
 
 async def assign_campaign(campaign: Campaign, *, actor: Staff, today: date, ip: str = "") -> int:

@@ -93,11 +93,10 @@ async def _gci_records(path: str, period: Period) -> dict[str, list[dict]]:
 
 
 async def build_content(scope: Scope, period: Period, *, frozen_at: datetime, by: Staff) -> dict:
-    """Everything the pack holds, computed from today's records for a closed (or open) period,
-    but each figure's records: a placeholder stands for them."""
+    """Everything the pack holds, counted as of the period's moment (the freezing), but each
+    figure's records: a placeholder stands for them."""
     path = scope.path
     await sync_memberships(at=frozen_at)
-    period = replace(period, moment=frozen_at)
     board = await dashboard.build_dashboard(scope.agency, period, exact=scope.exact)
     figure_list = {}
     for key, figure in figures.FIGURES.items():
@@ -323,25 +322,24 @@ async def _write_records(parts: _Parts, key: str, path: str, period: Period) -> 
 
 async def _repeat(parts: _Parts, key: str) -> None:
     await parts.flush()
-    ids = (
-        await EvidencePart.filter(snapshot_id=parts.snapshot_id, section=FIGURE_SECTION + key)
-        .order_by("seq")
-        .values_list("id", flat=True)
-    )
-    for part_id in ids:
-        part = await EvidencePart.get(id=part_id)
-        await parts.write(part.text, REPEAT_SECTION)
+    async for text in _part_texts(parts.snapshot_id, FIGURE_SECTION + key):
+        await parts.write(text, REPEAT_SECTION)
+
+
+async def _part_texts(snapshot_id: int, section: str | None = None) -> AsyncIterator[str]:
+    """The texts of a snapshot's parts in order (of one section, if given), one read at a time:
+    a national pack's are hundreds of megabytes."""
+    query = EvidencePart.filter(snapshot_id=snapshot_id)
+    if section is not None:
+        query = query.filter(section=section)
+    for part_id in await query.order_by("seq").values_list("id", flat=True):
+        yield (await EvidencePart.get(id=part_id)).text
 
 
 async def json_parts(snapshot: EvidenceSnapshot) -> AsyncIterator[bytes]:
     """The stored canonical JSON, part by part: the same bytes on every download."""
-    ids = (
-        await EvidencePart.filter(snapshot_id=snapshot.id)
-        .order_by("seq")
-        .values_list("id", flat=True)
-    )
-    for part_id in ids:
-        yield (await EvidencePart.get(id=part_id)).text.encode()
+    async for text in _part_texts(snapshot.id):
+        yield text.encode()
 
 
 async def skeleton(snapshot: EvidenceSnapshot) -> dict:
@@ -356,13 +354,7 @@ async def skeleton(snapshot: EvidenceSnapshot) -> dict:
 
 
 async def _figure_records(snapshot: EvidenceSnapshot, key: str) -> AsyncIterator[list[dict]]:
-    ids = (
-        await EvidencePart.filter(snapshot_id=snapshot.id, section=FIGURE_SECTION + key)
-        .order_by("seq")
-        .values_list("id", flat=True)
-    )
-    for part_id in ids:
-        text = (await EvidencePart.get(id=part_id)).text
+    async for text in _part_texts(snapshot.id, FIGURE_SECTION + key):
         yield json.loads("[" + text.removeprefix(",") + "]")
 
 

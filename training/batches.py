@@ -1,4 +1,4 @@
-"""Long query results read a batch at a time, for exports of national size."""
+"""Long query results read a batch at a time: exports and daily jobs of national size."""
 
 from __future__ import annotations
 

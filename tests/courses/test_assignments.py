@@ -352,7 +352,10 @@ async def test_a_large_audience_is_assigned_after_the_page_answers(
         },
     )
     assert made.status_code == 303 and "assigning=1" in made.headers["location"]
-    assert "inscrits par lots" in shown(await client.get(made.headers["location"]))
     assert len(await assigned(course)) == 6
     event = await AuditEvent.get(action="assignment.created")
     assert event.detail.endswith(": 6 agent(s)")
+    # The page says the audience is being assigned while some of it is not yet, not after.
+    assert "inscrits par lots" not in shown(await client.get(made.headers["location"]))
+    await (await Assignment.filter(rule__course_id=course.id).first()).delete()
+    assert "inscrits par lots" in shown(await client.get(made.headers["location"]))

@@ -9,7 +9,7 @@ import pytest
 from courses import campaign_pages
 from courses.assignments import AssignmentError
 from courses.campaigns import CampaignFields, campaign_progress, create_campaign
-from courses.models import Enrolment, Lesson
+from courses.models import Assignment, Enrolment, Lesson
 from tests.conftest import add_staff, shown
 from tests.courses.assigning import course_with_modules, mark_completed
 from training.auth import now
@@ -158,7 +158,10 @@ async def test_a_campaign_for_many_is_assigned_after_the_page_answers(client, wo
         },
     )
     assert made.status_code == 303 and "assigning=1" in made.headers["location"]
-    assert "inscrits par lots" in shown(await client.get(made.headers["location"]))
     assert await Enrolment.filter(course_id=course.id).count() == 6
     event = await AuditEvent.get(action="campaign.created")
     assert event.detail == "1 cours, 6 affectation(s)"
+    # The page says the audience is being assigned while some of it is not yet, not after.
+    assert "inscrits par lots" not in shown(await client.get(made.headers["location"]))
+    await (await Assignment.filter(rule__course_id=course.id).first()).delete()
+    assert "inscrits par lots" in shown(await client.get(made.headers["location"]))
