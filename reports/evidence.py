@@ -4,7 +4,7 @@ A snapshot holds every dashboard figure of the scope and period, the GCI capacit
 indicators with the thresholds in force, and the records behind each count. It is written once
 and never changed: freezing the same period again makes a new snapshot, and today's data
 changing leaves old snapshots as they were. Downloads are the stored JSON bytes, an XLSX made
-from them, and a printable PDF showing the hash.
+from them (`reports.evidence_workbook`), and a printable PDF showing the hash.
 
 A national pack holds millions of records (385 MB of JSON; built whole in memory it took 2.7 GB
 and a minute inside the request). It is written after the response, a batch of records at a
@@ -34,7 +34,7 @@ from reports.periods import Period
 from reports.thresholds import stored_thresholds
 from training import audit, sql
 from training.auth import now
-from training.i18n import _, gettext
+from training.i18n import gettext
 from training.models import Staff
 
 FORMAT_VERSION = 1
@@ -205,6 +205,7 @@ async def start_freeze(scope: Scope, period: Period, *, actor: Staff) -> Evidenc
         ends_on=period.end,
         as_of=period.as_of,
         status=PENDING,
+        workbook=PENDING,
         sha256="",
         frozen_at=now(),
         frozen_by=actor,
@@ -322,11 +323,11 @@ async def _write_records(parts: _Parts, key: str, path: str, period: Period) -> 
 
 async def _repeat(parts: _Parts, key: str) -> None:
     await parts.flush()
-    async for text in _part_texts(parts.snapshot_id, FIGURE_SECTION + key):
+    async for text in part_texts(parts.snapshot_id, FIGURE_SECTION + key):
         await parts.write(text, REPEAT_SECTION)
 
 
-async def _part_texts(snapshot_id: int, section: str | None = None) -> AsyncIterator[str]:
+async def part_texts(snapshot_id: int, section: str | None = None) -> AsyncIterator[str]:
     """The texts of a snapshot's parts in order (of one section, if given), one read at a time:
     a national pack's are hundreds of megabytes."""
     query = EvidencePart.filter(snapshot_id=snapshot_id)
@@ -338,7 +339,7 @@ async def _part_texts(snapshot_id: int, section: str | None = None) -> AsyncIter
 
 async def json_parts(snapshot: EvidenceSnapshot) -> AsyncIterator[bytes]:
     """The stored canonical JSON, part by part: the same bytes on every download."""
-    async for text in _part_texts(snapshot.id):
+    async for text in part_texts(snapshot.id):
         yield text.encode()
 
 
@@ -353,76 +354,11 @@ async def skeleton(snapshot: EvidenceSnapshot) -> dict:
     return json.loads("".join(texts))
 
 
-async def _figure_records(snapshot: EvidenceSnapshot, key: str) -> AsyncIterator[list[dict]]:
-    async for text in _part_texts(snapshot.id, FIGURE_SECTION + key):
-        yield json.loads("[" + text.removeprefix(",") + "]")
-
-
-RECORD_COLUMNS = ["id", "registration_number", "agency_code", "at", "detail"]
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    name = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
-    while name in used:
-        name = name[:28] + f"_{len(used)}"
-    used.add(name)
-    return name
-
-
 def listed_counts(snapshot: EvidenceSnapshot, data: dict) -> dict[str, int]:
     """How many records each figure lists (a pack frozen before parts holds them inline)."""
     if snapshot.listed is not None:
         return snapshot.listed
     return {key: len(figure["records"]) for key, figure in data["figures"].items()}
-
-
-async def xlsx_batches(snapshot: EvidenceSnapshot) -> AsyncIterator[tuple[str, list[list]]]:
-    """The XLSX's sheets as (sheet name, rows) batches, a sheet's first batch its header: a
-    summary sheet, the GCI sheet, the breakdowns, then one sheet per figure list."""
-    data = await skeleton(snapshot)
-    used = {"summary"}
-    summary = [[_("Élément"), _("Valeur")]]
-    summary += [
-        ["sha256", snapshot.sha256],
-        ["frozen_at", data["frozen_at"]],
-        ["frozen_by", data["frozen_by"]],
-        ["scope", data["scope"]["agency_code"] or "national"],
-        ["start", data["period"]["start"]],
-        ["end", data["period"]["end"]],
-        ["as_of", data["period"]["as_of"]],
-    ]
-    summary += [[key, figure["count"]] for key, figure in data["figures"].items()]
-    yield "summary", summary
-    gci_rows = [[_("Indicateur"), _("Points"), _("Règle appliquée"), _("Chiffres")]]
-    for indicator in data["gci_2014"]["indicators"]:
-        counts = json.dumps(indicator["counts"], sort_keys=True)
-        gci_rows.append([indicator["code"], indicator["points"], indicator["rule"], counts])
-    gci_rows += [[name, value] for name, value in data["gci_2014"]["thresholds"].items()]
-    yield _sheet_name("gci_2014", used), gci_rows
-    for name, label in (("by_sub_agency", "agency_code"), ("by_course", "course")):
-        rows = data["dashboard"][name]
-        keys = sorted({key for row in rows for key in row["counts"]})
-        table = [[label, *keys]]
-        table += [[row[label], *(row["counts"].get(key) for key in keys)] for row in rows]
-        yield _sheet_name(name, used), table
-    for key, figure in data["figures"].items():
-        sheet = _sheet_name(key, used)
-        yield sheet, [RECORD_COLUMNS, *_record_rows(figure["records"])]
-        async for records in _figure_records(snapshot, key):
-            yield sheet, _record_rows(records)
-    for indicator in data["gci_2014"]["indicators"]:
-        for name, records in indicator["records"].items():
-            if name in ("trained", "professionals") or not records:
-                continue  # the figure sheets already hold these
-            columns = list(records[0])
-            yield (
-                _sheet_name(f"gci_{name}", used),
-                [columns, *([record[column] for column in columns] for record in records)],
-            )
-
-
-def _record_rows(records: list[dict]) -> list[list]:
-    return [[record[column] for column in RECORD_COLUMNS] for record in records]
 
 
 def render_pdf(snapshot: EvidenceSnapshot, data: dict, language: str) -> bytes:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from reports import evidence
+from reports import evidence, evidence_workbook
 from reports.access import reader_scope
 from reports.models import EvidenceSnapshot
 from reports.routes import _period, _query
@@ -17,7 +17,7 @@ from training.auth import now
 from training.i18n import _
 from training.models import Role, Staff
 from training.pages import client_ip, render, require_role
-from training.spreadsheets import workbook_download
+from training.spreadsheets import DOWNLOAD_HEADERS, workbook_download
 
 WRITERS = (Role.REPORTER, Role.ADMIN)
 MEDIA = {
@@ -49,10 +49,12 @@ async def evidence_page(request: Request) -> Response:
         url = request.url_for("reports:evidence").include_query_params(
             **_query(period, scope), frozen=str(snapshot.id)
         )
-        # Written once the page has answered: a nation's pack takes a minute.
-        write = BackgroundTask(
+        # Written once the page has answered: a nation's pack takes a minute, its XLSX two more.
+        write = BackgroundTasks()
+        write.add_task(
             evidence.write_pack, snapshot, scope, period, actor=staff, ip=client_ip(request)
         )
+        write.add_task(evidence_workbook.write_workbook, snapshot)
         return RedirectResponse(url, status_code=303, background=write)
     snapshots = await (await _visible(staff)).prefetch_related("agency", "frozen_by")
     frozen = request.query_params.get("frozen", "")
@@ -68,6 +70,7 @@ async def evidence_page(request: Request) -> Response:
             "can_freeze": staff.role in WRITERS,
             "frozen": next((s for s in snapshots if str(s.id) == frozen), None),
             "interrupted": {s.id for s in snapshots if evidence.interrupted(s, at)},
+            "preparing": {s.id for s in snapshots if evidence_workbook.preparing(s, at)},
         },
     )
 
@@ -81,11 +84,11 @@ async def evidence_download(request: Request) -> Response:
     if snapshot is None:
         raise HTTPException(404, _("Ce dossier de preuves n'existe pas."))
     if snapshot.status != evidence.READY:
-        raise HTTPException(409, _("Ce dossier de preuves n'est pas encore prêt."))
+        raise HTTPException(409, _not_ready(snapshot))
     filename = f"amane-evidence-{snapshot.id}.{file_format}"
     headers = {"X-Content-SHA256": snapshot.sha256}
     if file_format == "xlsx":
-        return await workbook_download(evidence.xlsx_batches(snapshot), filename, headers)
+        return await _workbook(snapshot, filename, headers)
     headers |= {"Content-Disposition": f'attachment; filename="{filename}"'}
     if file_format == "json":
         return StreamingResponse(
@@ -93,6 +96,54 @@ async def evidence_download(request: Request) -> Response:
         )
     data = await evidence.pdf_bytes(snapshot, i18n.current_language.get())
     return Response(data, media_type=MEDIA["pdf"], headers=headers)
+
+
+def _not_ready(snapshot: EvidenceSnapshot) -> str:
+    if snapshot.status == evidence.PENDING and not evidence.interrupted(snapshot, now()):
+        return _(
+            "Ce dossier de preuves s'écrit encore (une minute pour l'ensemble des "
+            "administrations) : rouvrez la page des dossiers de preuves dans un instant pour "
+            "le télécharger."
+        )
+    return _("L'écriture de ce dossier de preuves a échoué : figez la période à nouveau.")
+
+
+async def _workbook(snapshot: EvidenceSnapshot, filename: str, headers: dict) -> Response:
+    """The stored XLSX; built now for a pack frozen before XLSX files were stored."""
+    if snapshot.workbook is None:
+        return await workbook_download(evidence_workbook.sheet_batches(snapshot), filename, headers)
+    if snapshot.workbook == evidence.READY:
+        return StreamingResponse(
+            evidence_workbook.stored_bytes(snapshot),
+            media_type=MEDIA["xlsx"],
+            headers=DOWNLOAD_HEADERS
+            | headers
+            | {"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    if evidence_workbook.preparing(snapshot, now()):
+        raise HTTPException(
+            409,
+            _(
+                "Le fichier XLSX de ce dossier est en préparation (deux minutes pour l'ensemble "
+                "des administrations) : rouvrez la page des dossiers de preuves dans un instant "
+                "pour le télécharger. Le JSON et le PDF sont déjà prêts."
+            ),
+        )
+    if snapshot.workbook == evidence_workbook.TOO_LARGE:
+        raise HTTPException(
+            409,
+            _(
+                "Une liste de ce dossier a plus de lignes qu'une feuille de calcul ne peut en "
+                "contenir : téléchargez le JSON, qui contient tout."
+            ),
+        )
+    raise HTTPException(
+        409,
+        _(
+            "Le fichier XLSX de ce dossier n'a pas pu être préparé : téléchargez le JSON ou le "
+            "PDF, ou figez la période à nouveau."
+        ),
+    )
 
 
 routes = [

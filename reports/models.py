@@ -113,6 +113,10 @@ class EvidenceSnapshot(Model):
     frozen_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "training.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    # The XLSX is built once, after the JSON (a nation's takes two minutes, too long for a
+    # download): "pending", "ready", "failed", or "too_large" when a list has more rows than a
+    # sheet holds; none in packs frozen before, whose XLSX is built at each download.
+    workbook = fields.CharField(max_length=16, null=True)
 
     class Meta:
         table = "evidence_snapshot"
@@ -136,6 +140,21 @@ class EvidencePart(Model):
 
     class Meta:
         table = "evidence_part"
+        unique_together = (("snapshot", "seq"),)
+
+
+class EvidenceWorkbookPart(Model):
+    """A piece of a snapshot's XLSX file (about a megabyte): the pieces in order are the file."""
+
+    id = fields.IntField(primary_key=True)
+    snapshot: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "reports.EvidenceSnapshot", related_name="workbook_parts", on_delete=fields.CASCADE
+    )
+    seq = fields.IntField()
+    data = fields.BinaryField()
+
+    class Meta:
+        table = "evidence_workbook_part"
         unique_together = (("snapshot", "seq"),)
 
 

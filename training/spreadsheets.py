@@ -77,7 +77,7 @@ async def workbook_download(
 ) -> Response:
     """An XLSX of the sheets, given as (sheet name, rows) batches, a sheet's first batch starting
     with its header row: written to a temporary file, then sent."""
-    path = await _xlsx_file(sheets)
+    path = await xlsx_file(sheets)
     return FileResponse(
         path,
         headers=_headers(filename) | (headers or {}),
@@ -108,7 +108,7 @@ def _csv_text(rows) -> str:
     return out.getvalue()
 
 
-async def _xlsx_file(sheets: SheetBatches) -> str:
+async def xlsx_file(sheets: SheetBatches) -> str:
     """A workbook written row by row (openpyxl's write-only mode keeps no cell in memory), each
     batch in a thread so that the event loop serves other requests meanwhile."""
     workbook = Workbook(write_only=True)

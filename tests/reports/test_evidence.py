@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from courses.models import Enrolment
-from reports import drilldown, evidence
+from reports import drilldown, evidence, evidence_workbook
 from reports.access import Scope
-from reports.models import EvidencePart, EvidenceSnapshot
+from reports.models import EvidencePart, EvidenceSnapshot, EvidenceWorkbookPart
 from tests.conftest import shown
 from tests.reports.conftest import at
+from training import spreadsheets
 from training.auth import now
 from training.models import AuditEvent
 
@@ -100,6 +101,68 @@ async def test_xlsx_has_a_sheet_per_figure(client, world, year):
     assert courses[1][0] == "hygiene"
 
 
+async def test_the_xlsx_is_built_once_and_sent_as_stored(client, world, year):
+    """A nation's XLSX takes minutes to write: it is built after the JSON and stored, and every
+    download, in any language, sends the same bytes."""
+    await client.login(world.reporter.email)
+    snapshot = await freeze(client, world, world.dir_a)
+    assert snapshot.workbook == evidence.READY
+    stored = b"".join(
+        await EvidenceWorkbookPart.filter(snapshot_id=snapshot.id)
+        .order_by("seq")
+        .values_list("data", flat=True)
+    )
+    first = await client.get(f"/reports/evidence/{snapshot.id}.xlsx")
+    assert first.headers["content-disposition"].endswith(f'amane-evidence-{snapshot.id}.xlsx"')
+    assert first.headers["cache-control"] == "private, no-store"
+    await client.submit("/language", {"language": "ar", "next": "/reports/evidence"})
+    second = await client.get(f"/reports/evidence/{snapshot.id}.xlsx")
+    assert first.content == second.content == stored
+    assert list(load_workbook(io.BytesIO(stored))["summary"].values)[0] == ("item", "value")
+
+
+async def test_a_pack_whose_xlsx_is_not_ready(client, world, year, monkeypatch):
+    await client.login(world.reporter.email)
+    scope = Scope(world.dir_a, exact=False)
+    snapshot = await evidence.start_freeze(scope, year["period"], actor=world.reporter)
+    await evidence.write_pack(snapshot, scope, year["period"], actor=world.reporter)
+    page = shown(await client.get("/reports/evidence"))
+    assert "XLSX en préparation" in page and snapshot.sha256 in page
+    assert (await downloaded_response(client, snapshot)).status_code == 200
+    response = await client.get(f"/reports/evidence/{snapshot.id}.xlsx")
+    assert response.status_code == 409
+    assert "en préparation" in shown(response) and "Le JSON et le PDF sont déjà prêts" in shown(
+        response
+    )
+    # A list longer than a sheet: no XLSX, and the reader is sent to the JSON.
+    monkeypatch.setattr(spreadsheets, "XLSX_MAX_ROWS", 2)
+    await evidence_workbook.write_workbook(snapshot)
+    assert (await EvidenceSnapshot.get(id=snapshot.id)).workbook == evidence_workbook.TOO_LARGE
+    assert not await EvidenceWorkbookPart.filter(snapshot_id=snapshot.id).exists()
+    assert "une liste dépasse" in shown(await client.get("/reports/evidence"))
+    response = await client.get(f"/reports/evidence/{snapshot.id}.xlsx")
+    assert response.status_code == 409 and "téléchargez le JSON" in shown(response)
+    # Any other failure leaves no part and says so.
+    monkeypatch.setattr(spreadsheets, "XLSX_MAX_ROWS", 1_048_576)
+
+    async def broken(snapshot):
+        raise OSError("disk full")
+        yield
+
+    monkeypatch.setattr(evidence_workbook, "sheet_batches", broken)
+    with pytest.raises(OSError):
+        await evidence_workbook.write_workbook(snapshot)
+    assert (await EvidenceSnapshot.get(id=snapshot.id)).workbook == evidence.FAILED
+    assert "sa préparation a échoué" in shown(await client.get("/reports/evidence"))
+    response = await client.get(f"/reports/evidence/{snapshot.id}.xlsx")
+    assert response.status_code == 409 and "n'a pas pu être préparé" in shown(response)
+    # Still pending long after the freeze: the process building it stopped.
+    await EvidenceSnapshot.filter(id=snapshot.id).update(
+        workbook=evidence.PENDING, frozen_at=now() - timedelta(hours=2)
+    )
+    assert "sa préparation a échoué" in shown(await client.get("/reports/evidence"))
+
+
 async def test_pdf_shows_the_hash(client, world, year):
     await client.login(world.reporter.email)
     snapshot = await freeze(client, world)
@@ -169,7 +232,8 @@ async def test_a_pack_is_downloadable_once_written(client, world, year, monkeypa
     period = year["period"]
     pending = await evidence.start_freeze(scope, period, actor=world.reporter)
     assert "En cours d'écriture" in shown(await client.get("/reports/evidence"))
-    assert (await downloaded_response(client, pending)).status_code == 409
+    response = await downloaded_response(client, pending)
+    assert response.status_code == 409 and "s'écrit encore" in shown(response)
 
     async def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -184,7 +248,8 @@ async def test_a_pack_is_downloadable_once_written(client, world, year, monkeypa
         and not await EvidencePart.filter(snapshot_id=failed.id).exists()
     )
     assert "L'écriture du dossier a échoué" in shown(await client.get("/reports/evidence"))
-    assert (await downloaded_response(client, failed)).status_code == 409
+    response = await downloaded_response(client, failed)
+    assert response.status_code == 409 and "figez la période à nouveau" in shown(response)
     # A pack still pending an hour later was being written by a process that stopped.
     stopped = await evidence.start_freeze(scope, period, actor=world.reporter)
     assert shown(await client.get("/reports/evidence")).count("a échoué") == 1
@@ -193,13 +258,15 @@ async def test_a_pack_is_downloadable_once_written(client, world, year, monkeypa
 
 
 async def test_a_pack_frozen_before_parts_reads_as_before(client, world, year):
-    """A pack frozen when the JSON was stored whole becomes one part holding every record."""
+    """A pack frozen when the JSON was stored whole becomes one part holding every record; its
+    XLSX, never stored, is built at the download."""
     await client.login(world.reporter.email)
     snapshot = await freeze(client, world, world.dir_a)
     body = await downloaded(client, snapshot)
     await EvidencePart.filter(snapshot_id=snapshot.id).delete()
     await EvidencePart.create(snapshot_id=snapshot.id, seq=0, section="", text=body.decode())
-    await EvidenceSnapshot.filter(id=snapshot.id).update(listed=None)
+    await EvidenceWorkbookPart.filter(snapshot_id=snapshot.id).delete()
+    await EvidenceSnapshot.filter(id=snapshot.id).update(listed=None, workbook=None)
     assert await downloaded(client, snapshot) == body
     xlsx = (await client.get(f"/reports/evidence/{snapshot.id}.xlsx")).content
     rows = list(load_workbook(io.BytesIO(xlsx))["completed"].values)
