@@ -24,6 +24,11 @@ def course_link(slug: str) -> str:
     return absolute_url(_paths.url_path_for("courses:course", slug=slug))
 
 
+def _day(day: date | None) -> str | None:
+    """A date as queued emails hold it (their values are JSON); templates show it as a date."""
+    return day.isoformat() if day else None
+
+
 def _open_assigned(**dates) -> AsyncIterator[list[Enrolment]]:
     """Assigned courses not done yet, of active staff, due within `dates` (due_date__lt=…), a
     batch at a time."""
@@ -54,8 +59,8 @@ def _assignment_notice(assignment: Assignment) -> Outgoing:
         template="assignment_notice",
         context={
             "course_title": assignment.enrolment.version.title,
-            "due_date": assignment.enrolment.due_date,
-            "cohort": assignment.cohort,
+            "due_date": _day(assignment.enrolment.due_date),
+            "cohort_name": assignment.cohort.name if assignment.cohort else None,
             "link": course_link(assignment.enrolment.course.slug),
         },
     )
@@ -96,7 +101,7 @@ async def _reminders(
                 template="assignment_reminder",
                 context={
                     "course_title": enrolment.version.title,
-                    "due_date": enrolment.due_date,
+                    "due_date": _day(enrolment.due_date),
                     "days_left": days_left,
                     "link": course_link(enrolment.course.slug),
                 },
@@ -138,7 +143,7 @@ def _overdue_notices(late: list[Enrolment], officers: dict[int, tuple[str, ...]]
             template="assignment_overdue",
             context={
                 "course_title": enrolment.version.title,
-                "due_date": enrolment.due_date,
+                "due_date": _day(enrolment.due_date),
                 "link": course_link(enrolment.course.slug),
             },
             cc=tuple(
@@ -174,7 +179,7 @@ async def renewal_notices(today: date, lead_days: int) -> list[Outgoing]:
             template="renewal_notice",
             context={
                 "course_title": courses[item.course_id].current_version.title,
-                "expires_on": item.expires_on,
+                "expires_on": _day(item.expires_on),
                 "link": course_link(courses[item.course_id].slug),
             },
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def in_language(texts: dict[str, str]) -> str:
     return texts.get(language) or texts.get(i18n.DEFAULT_LANGUAGE) or next(iter(texts.values()), "")
 
 
+def _date(value: date | str | None, form: str = "medium") -> str:
+    """Queued emails hold their dates as ISO text (their values are JSON)."""
+    return i18n.format_date(date.fromisoformat(value) if isinstance(value, str) else value, form)
+
+
 @cache
 def _environment(html: bool) -> jinja2.Environment:
     """Two views of the same templates: the HTML part escaped, the subject and text not."""
@@ -41,7 +47,7 @@ def _environment(html: bool) -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
     )
-    env.filters.update(date=i18n.format_date, in_language=in_language)
+    env.filters.update(date=_date, in_language=in_language)
     return env
 
 

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from training import sql
 from training.auth import now
-from training.emails import render_email
 from training.events import Event
 from training.models import OutboxMessage, Staff
 from training.sending import SendReport, SmtpSettings, send_pending
@@ -58,7 +57,9 @@ def absolute_url(path: str) -> str:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One email to queue: to whom, about what and for which date, from which template."""
+    """One email to queue: to whom, about what and for which date, from which template. It is
+    rendered when sent or shown, not when queued (a rule on the nation queues two million):
+    its context is plain JSON."""
 
     staff: Staff
     event: str  # what it is about, e.g. "assignment.reminder.7:enrolment-42"
@@ -67,8 +68,6 @@ class Outgoing:
     context: dict
     cc: tuple[str, ...] = ()
     sensitive: bool = False
-    # Rendered when sent or shown, not when queued: the context must then be plain JSON.
-    deferred: bool = False
 
     @property
     def key(self) -> str:
@@ -84,41 +83,29 @@ async def _queued_keys(keys: list[str]) -> set[str]:
 
 
 async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
-    """Queue the messages not queued before (only those are rendered, unless deferred);
-    returns how many."""
+    """Queue the messages not queued before, unrendered; returns how many."""
     at = at or now()
     by_key = {message.key: message for message in messages}
     already = await _queued_keys(list(by_key))
-    rows = []
-    for key, message in by_key.items():
-        if key in already:
-            continue
-        if message.deferred:
-            language, subject, text, html = message.staff.language, "", "", ""
-            context = _CONTEXT.to_db_value(message.context, None)
-        else:
-            email = render_email(
-                message.template, message.staff.language, staff=message.staff, **message.context
-            )
-            language, subject, text, html = email.language, email.subject, email.text, email.html
-            context = None
-        rows.append(
-            {
-                "key": key,
-                "kind": message.template,
-                "staff_id": message.staff.id,
-                "recipient": message.staff.email,
-                "cc": ", ".join(message.cc),
-                "language": language,
-                "subject": subject[:255],
-                "body_text": text,
-                "body_html": html,
-                "context": context,
-                "sensitive": message.sensitive,
-                "created_at": at,
-                "next_attempt_at": at,
-            }
-        )
+    rows = [
+        {
+            "key": key,
+            "kind": message.template,
+            "staff_id": message.staff.id,
+            "recipient": message.staff.email,
+            "cc": ", ".join(message.cc),
+            "language": message.staff.language,
+            "subject": "",
+            "body_text": "",
+            "body_html": "",
+            "context": _CONTEXT.to_db_value(message.context, None),
+            "sensitive": message.sensitive,
+            "created_at": at,
+            "next_attempt_at": at,
+        }
+        for key, message in by_key.items()
+        if key not in already
+    ]
     # A concurrent run may have queued the same key meanwhile: the unique key keeps one.
     await sql.many(_INSERT, rows)
     return len(rows)

@@ -30,7 +30,6 @@ async def email_password_links(accounts: list[NewAccount]) -> None:
                     "days": PASSWORD_LINK_DAYS,
                 },
                 sensitive=True,
-                deferred=True,  # an import of 100,000 people queues without rendering each
             )
             for account in accounts
             if account.staff.is_active

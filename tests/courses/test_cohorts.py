@@ -19,11 +19,14 @@ from courses.cohorts import (
     released,
 )
 from courses.models import Attendance, Enrolment, EnrolmentSource, Lesson
+from courses.notices import queue_notices
 from quizzes.attempts import QuizError, start_attempt
 from quizzes.rules import QuizRules
 from tests.conftest import shown
 from tests.courses.assigning import course_with_modules
 from training.auth import now
+from training.models import OutboxMessage
+from training.sending import with_bodies
 
 START = date(2030, 3, 4)
 TODAY = now().date()
@@ -70,6 +73,17 @@ async def test_members_are_assigned_the_course_due_at_the_end_of_the_quiz_week(w
     assert await add_members(cohort, "L-A", actor=world.hr_min1) == 0
     with pytest.raises(AssignmentError, match="L-2"):
         await add_members(cohort, "L-2", actor=world.hr_min1)
+
+
+async def test_a_members_notice_names_the_cohort_and_its_end(world):
+    """Queued as plain values (a rule on the nation queues two million), written when sent."""
+    await new_cohort(world, START)
+    await queue_notices(TODAY, (7, 1), 30)
+    queued = await OutboxMessage.get(recipient="l-a@example.org", kind="assignment_notice")
+    assert queued.body_text == "" and queued.context["cohort_name"] == "Informaticiens, mars"
+    text = (await with_bodies(queued)).body_text
+    assert "avec la cohorte « Informaticiens, mars »" in text
+    assert "À terminer avant le 31 mars 2030." in text
 
 
 async def test_a_member_cannot_open_a_module_before_its_week(client, world):

@@ -28,7 +28,7 @@ from training import batches, notifications, scheduler
 from training.auth import now
 from training.emails import render_email
 from training.models import OutboxMessage
-from training.sending import SmtpSettings
+from training.sending import SmtpSettings, with_bodies
 from training.staff import StaffFields, save_staff
 
 PUBLIC_URL = "https://amane.example.gov"
@@ -199,7 +199,7 @@ async def test_reminders_seven_and_one_day_before_then_overdue_copied_to_hr(worl
     assert [m.kind for m in await emails_on(due - timedelta(days=7))][-1] == "assignment_reminder"
     assert len(await emails_on(due - timedelta(days=3))) == 2  # the 7-day one was sent
     one_day = await emails_on(due - timedelta(days=1))
-    assert len(one_day) == 3 and "1 jour" in one_day[-1].body_text
+    assert len(one_day) == 3 and "1 jour" in (await with_bodies(one_day[-1])).body_text
     assert len(await emails_on(due)) == 3
     late = (await emails_on(due + timedelta(days=1)))[-1]
     assert late.kind == "assignment_overdue" and late.cc == "hra@example.org"
