@@ -1,5 +1,6 @@
 """Dashboards of large scopes: stored with their moment, lists that count as they did, refresh."""
 
+import asyncio
 import re
 from datetime import timedelta
 from html import unescape
@@ -9,8 +10,10 @@ import pytest
 
 from courses.models import Enrolment
 from reports import stored
+from reports.dashboard import build_dashboard
 from reports.membership import sync_memberships
 from reports.models import StoredDashboard
+from reports.periods import year_period
 from tests.conftest import add_staff
 from tests.quizzes.conftest import make_version
 from tests.reports.conftest import completed
@@ -94,6 +97,26 @@ async def test_a_list_opened_from_a_stored_dashboard_shows_the_number_clicked(
     earlier = (board.counted_at - timedelta(seconds=1)).isoformat()
     other = link.split("&at=")[0] + "&" + urlencode({"at": earlier})
     assert "1 au total" in (await client.get(other)).text
+
+
+async def test_viewers_arriving_together_share_one_count(world, this_year, monkeypatch):
+    """On a fresh server, viewers of the same dashboard wait for the count under way."""
+    counts = []
+
+    async def counting(*args, **kwargs):
+        counts.append(args)
+        return await build_dashboard(*args, **kwargs)
+
+    monkeypatch.setattr(stored, "build_dashboard", counting)
+    today = now().date()
+    period = year_period(today.year, today)
+    boards = await asyncio.gather(
+        *(stored.dashboard_for(world.dir_a, period, exact=False) for _ in range(8))
+    )
+    assert len(counts) == 1 and all(board is boards[0] for board in boards)
+    assert boards[0].totals["completed"] == 2
+    await stored.dashboard_for(world.dir_a, period, exact=False)
+    assert len(counts) == 2  # a small dashboard is counted again at the next view
 
 
 async def test_small_dashboards_are_counted_at_every_view(client, world, this_year):
