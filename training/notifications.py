@@ -7,7 +7,7 @@ server.py); this module only keeps the outbox, renders in the recipient's langua
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from training import sql
 from training.auth import now
@@ -16,6 +16,8 @@ from training.models import OutboxMessage, Staff
 from training.sending import SendReport, SmtpSettings, send_pending
 
 CHUNK = 500
+# How long a run sends: what is left waits for the next run (cron runs it every 15 minutes).
+SENDING_FOR = timedelta(minutes=10)
 # Written without ORM objects: an import queues 100,000 password links at once.
 _INSERT = """
 INSERT INTO outbox_message ("key", kind, staff_id, recipient, cc, language, subject, body_text,
@@ -128,6 +130,7 @@ async def run_notifications(at: datetime | None = None) -> RunReport:
     queued = await OutboxMessage.filter(id__gt=last.id if last else 0).count()
     smtp = _settings.smtp
     # What the planners just queued is due too: it was stamped a moment after `at`.
-    report = await send_pending(smtp, max(at, now())) if smtp.host else SendReport()
+    until = now() + SENDING_FOR
+    report = await send_pending(smtp, max(at, now()), until) if smtp.host else SendReport()
     waiting = await OutboxMessage.filter(sent_at=None).count()
     return RunReport(queued, report.sent, report.failed, waiting, bool(smtp.host))

@@ -10,6 +10,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 import aiosmtplib
 
+from training.auth import now
 from training.emails import render_email
 from training.models import OutboxMessage, Staff
 
@@ -19,6 +20,8 @@ MAX_ATTEMPTS = 8
 CLAIM = timedelta(minutes=10)
 FIRST_RETRY = timedelta(minutes=5)
 LAST_RETRY = timedelta(hours=6)
+# Messages read at a time; a run sends batch after batch (a rule on the nation queues two
+# million notices: at one batch a run, every 15 minutes, they took a month to leave).
 BATCH = 200
 
 
@@ -119,39 +122,63 @@ async def _record_failure(message: OutboxMessage, at: datetime, error: Exception
     )
 
 
-async def send_pending(smtp: SmtpSettings, at: datetime) -> SendReport:
-    """Send what is due at `at` over one connection; a refused message waits for its retry."""
+async def send_pending(smtp: SmtpSettings, at: datetime, until: datetime) -> SendReport:
+    """Send what is due at `at`, a batch after another over one connection, until nothing due is
+    left or the clock passes `until`. A refused message waits for its retry; a server that
+    cannot be reached ends the run, the other messages untried."""
     report = SendReport()
-    due = (
-        await OutboxMessage.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=at)
-        .order_by("id")
-        .limit(BATCH)
-        .values_list("id", flat=True)
-    )
-    if not due:
-        return report
     client = _client(smtp)
     try:
-        for message_id in due:
-            message = await _claim(message_id, at)
-            if message is None:
-                continue
-            try:
-                message = await with_bodies(message)
-                if not client.is_connected:
-                    await client.connect()
-                await client.send_message(as_email(message, smtp.sender))
-            except (aiosmtplib.SMTPException, OSError, LookupError) as error:
-                await _record_failure(message, at, error)
-                report.failed += 1
-                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
-                    if client.is_connected:
-                        await client.rset()
-                continue
-            await _record_sent(message, at)
-            report.sent += 1
+        while now() < until:
+            due = await _due(at)
+            if not due or not await _send_batch(client, due, smtp.sender, at, report):
+                break
     finally:
         if client.is_connected:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await client.quit()
     return report
+
+
+async def _due(at: datetime) -> list[int]:
+    return (
+        await OutboxMessage.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=at)
+        .order_by("id")
+        .limit(BATCH)
+        .values_list("id", flat=True)
+    )
+
+
+async def _send_batch(
+    client: aiosmtplib.SMTP, due: list[int], sender: str, at: datetime, report: SendReport
+) -> bool:
+    """Send the batch's messages still unclaimed; False once the server cannot be reached."""
+    for message_id in due:
+        message = await _claim(message_id, at)
+        if message is None:
+            continue
+        try:
+            message = await with_bodies(message)
+        except LookupError as error:  # the recipient's account is gone
+            await _record_failure(message, at, error)
+            report.failed += 1
+            continue
+        if not client.is_connected:
+            try:
+                await client.connect()
+            except (aiosmtplib.SMTPException, OSError) as error:
+                await _record_failure(message, at, error)
+                report.failed += 1
+                return False
+        try:
+            await client.send_message(as_email(message, sender))
+        except (aiosmtplib.SMTPException, OSError) as error:
+            await _record_failure(message, at, error)
+            report.failed += 1
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                if client.is_connected:
+                    await client.rset()
+            continue
+        await _record_sent(message, at)
+        report.sent += 1
+    return True

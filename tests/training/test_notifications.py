@@ -24,7 +24,7 @@ from courses.notices import queue_notices
 from tests.certificates.conftest import issued
 from tests.conftest import shown
 from tests.courses.assigning import course_with_modules
-from training import batches, notifications, scheduler
+from training import batches, notifications, scheduler, sending
 from training.auth import now
 from training.emails import render_email
 from training.models import OutboxMessage
@@ -142,6 +142,39 @@ async def test_a_refused_message_is_retried_later_with_its_error_kept(world, inb
     assert len(inbox.received) == 2
     await failed.refresh_from_db()
     assert failed.attempts == 2 and failed.last_error == "" and failed.sent_at is not None
+
+
+async def test_a_run_sends_batch_after_batch_for_its_time(world, inbox, monkeypatch):
+    """A rule on the nation queues two million notices: a run sends every batch due, for ten
+    minutes at most, then leaves the rest to the next run."""
+    monkeypatch.setattr(sending, "BATCH", 1)
+    await assign_min2(world)
+    monkeypatch.setattr(notifications, "SENDING_FOR", timedelta(0))
+    idle = await notifications.run_notifications()
+    assert (idle.queued, idle.sent, idle.waiting) == (2, 0, 2)
+    # The first one's recipient has since been removed: it fails, and the run goes on.
+    first = await OutboxMessage.all().order_by("id").first()
+    await OutboxMessage.filter(id=first.id).update(staff_id=None)
+    monkeypatch.setattr(notifications, "SENDING_FOR", timedelta(minutes=10))
+    report = await notifications.run_notifications()
+    assert (report.sent, report.failed, report.waiting) == (1, 1, 1)
+    assert len(inbox.received) == 1
+    assert "no longer exists" in (await OutboxMessage.get(id=first.id)).last_error
+
+
+async def test_a_server_out_of_reach_ends_the_run(world):
+    """Not a fault of the messages: one records the error, the others wait untried."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    smtp = SmtpSettings(host="127.0.0.1", port=closed, tls="none")
+    notifications.configure(dataclasses.replace(notifications.notice_settings(), smtp=smtp))
+    await assign_min2(world)
+    report = await notifications.run_notifications()
+    assert (report.queued, report.sent, report.failed, report.waiting) == (2, 0, 1, 2)
+    tried = await OutboxMessage.filter(attempts=1)
+    assert len(tried) == 1 and "Connect" in tried[0].last_error
+    assert await OutboxMessage.filter(attempts=0).count() == 1
 
 
 async def test_a_new_account_gets_its_password_link_by_email(client, world, inbox):
