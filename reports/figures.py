@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -211,9 +212,9 @@ async def rows_in_scope(query: str, path: str, period: Period, values: dict | No
     return await sql.rows(_in_scope(query, path), parameters(path, period) | (values or {}))
 
 
-async def ids_in_scope(query: str, path: str, period: Period) -> list:
+async def ids_in_scope(query: str, path: str, period: Period) -> array:
     """The first column of a figure query's rows for a subtree (the ids of a long list)."""
-    return await sql.column(_in_scope(query, path), parameters(path, period))
+    return await sql.ids(_in_scope(query, path), parameters(path, period))
 
 
 def _in_scope(query: str, path: str) -> str:

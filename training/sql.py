@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from operator import itemgetter
@@ -43,11 +44,15 @@ async def rows(sql: str, params: dict) -> list[dict]:
     return await connection.execute_query_dict(query, values)
 
 
-async def column(sql: str, params: dict) -> list:
-    """The first column of every row: a long list of ids, without a dict for each row."""
+async def ids(sql: str, params: dict) -> array:
+    """The first column of every row, integers, as an array: a national list's 400,000 ids read
+    as rows took 60 MB for a moment (SQLite's client reads them a chunk at a time)."""
     connection = get_connection("default")
     query, values = positional(sql, params, connection.capabilities.dialect)
-    return [row[0] for row in (await connection.execute_query(query, values))[1]]
+    read_ids = getattr(connection, "read_ids", None)
+    if read_ids is not None:
+        return await read_ids(query, values)
+    return array("q", (row[0] for row in (await connection.execute_query(query, values))[1]))
 
 
 async def changed(sql: str, params: dict) -> int:

@@ -11,7 +11,7 @@ from reports import drilldown
 from reports.membership import sync_memberships
 from tests.conftest import add_staff, shown
 from tests.reports.conftest import JAN, at, completed
-from training import spreadsheets
+from training import spreadsheets, sqlite
 
 QUERY = "kind=year&year=2025&as_of=2025-12-31"
 
@@ -48,6 +48,7 @@ async def test_exports_read_in_batches_give_the_whole_list_in_order(
         await completed(twin, year["version"], at(4 + int(number[1])))
     await sync_memberships(at=JAN)
     monkeypatch.setattr(drilldown, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(sqlite, "IDS_CHUNK", 2)  # the ids too are fetched a few at a time
     await client.login(world.admin.email)
     for key in ("headcount", "completed", "trained", "overdue"):
         whole = await drilldown.list_rows(key, "/", year["period"])
