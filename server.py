@@ -47,8 +47,9 @@ from reports.evidence_pages import routes as reports_evidence_routes
 from reports.membership import record_staff_changes
 from reports.routes import routes as reports_routes
 from training import cli as training_cli
-from training import database, events, notifications, pages, passwords, scheduler
+from training import database, events, exports, notifications, pages, passwords, scheduler
 from training.auth import SessionBackend, on_auth_error
+from training.export_pages import routes as export_routes
 from training.i18n import LanguageMiddleware
 from training.keyfiles import write_once
 from training.models import Role
@@ -110,6 +111,9 @@ class Settings:
     reports_keep_minutes: float = 15
     reports_live_seconds: float = 0.5
     reports_refresh_minutes: float = 0
+    # An XLSX export written in more seconds than this is finished in the background and
+    # fetched from the exports page (/exports).
+    export_wait_seconds: float = 10
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -147,6 +151,7 @@ class Settings:
             reports_keep_minutes=config("AMANE_REPORTS_KEEP_MINUTES", cast=float, default=15),
             reports_live_seconds=config("AMANE_REPORTS_LIVE_SECONDS", cast=float, default=0.5),
             reports_refresh_minutes=config("AMANE_REPORTS_REFRESH_MINUTES", cast=float, default=5),
+            export_wait_seconds=config("AMANE_EXPORT_WAIT_SECONDS", cast=float, default=10),
         )
 
 
@@ -191,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.check_migrations:
                 await database.ensure_migrated()
             async with (
+                exports.preparing(),
                 scheduler.every(settings.notifications_every_minutes, run_notifications),
                 scheduler.every(settings.reports_refresh_minutes, stored_dashboards.refresh),
             ):
@@ -215,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *campaign_routes,
             *cohort_routes,
             *outbox_routes,
+            *export_routes,
             *reports_routes,
             *reports_api_routes,
             *reports_evidence_routes,

@@ -218,16 +218,27 @@ def time_export(port: int, path: str, session: str) -> dict:
             while not download.done():
                 waits.append(_get_ms(probe, "/login", {}) or PAGE_TIMEOUT_S * 1000)
                 concurrent.futures.wait([download], timeout=EXPORT_PROBE_S)
-        size = download.result()
+        size, answered = download.result()
     return {"path": path, "seconds": time.perf_counter() - started, "bytes": size,
+            "answered_s": None if answered is None else answered - started,
+            "prepared": answered is not None,
             "longest_other_ms": max(waits), "other_requests": len(waits)}
 
 
-def _download(base: str, path: str, session: str) -> int:
-    with httpx.Client(base_url=base, timeout=PAGE_TIMEOUT_S * 5) as client:
-        response = client.get(path, headers={"Cookie": f"amane_session={session}"})
+def _download(base: str, path: str, session: str) -> tuple[int, float | None]:
+    """The file's size; and, for an XLSX prepared in the background, when the request answered
+    (sent to the exports page): the file is then fetched from there once ready."""
+    headers = {"Cookie": f"amane_session={session}"}
+    with httpx.Client(base_url=base, timeout=PAGE_TIMEOUT_S * 5, headers=headers) as client:
+        response = client.get(path)
+        answered = None
+        if response.status_code == 303:
+            answered = time.perf_counter()
+            export_id = response.headers["location"].rsplit("=", 1)[1]
+            while (response := client.get(f"/exports/{export_id}")).status_code == 409:
+                time.sleep(EXPORT_PROBE_S)
         response.raise_for_status()
-        return len(response.content)
+        return len(response.content), answered
 
 
 def write_import_csv(path: Path, agencies: list[str]) -> None:

@@ -190,8 +190,11 @@ def _national(lines: list[str], label: str, figures: dict | str) -> None:
             "| --- | ---: | ---: | ---: |",
         ]
         for name, export in figures["exports"].items():
+            took = f"{export['seconds']:.1f} s"
+            if export.get("prepared"):
+                took += f" (prepared: sent to /exports after {export['answered_s']:.1f} s)"
             lines.append(
-                f"| {name} (`{export['path']}`) | {export['seconds']:.1f} s | "
+                f"| {name} (`{export['path']}`) | {took} | "
                 f"{export['bytes'] / 1e6:.0f} MB | {export['longest_other_ms']:.0f} ms |"
             )
         lines.append("")

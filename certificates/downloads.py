@@ -6,7 +6,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from training.spreadsheets import DOWNLOAD_HEADERS
+from training.spreadsheets import download_headers
 
 
 def redirect(url) -> RedirectResponse:
@@ -14,7 +14,7 @@ def redirect(url) -> RedirectResponse:
 
 
 def download(data: bytes, media_type: str, filename: str) -> Response:
-    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    headers = download_headers(filename)
     return Response(data, media_type=media_type, headers=headers)
 
 

@@ -22,6 +22,7 @@ from certificates.scope import MANAGERS, READERS, can_manage, can_read, reads_al
 from training.agencies import scope_agencies
 from training.auth import now
 from training.batches import in_batches
+from training.exports import table_download
 from training.i18n import gettext
 from training.models import Role, Staff
 from training.pages import (
@@ -33,7 +34,7 @@ from training.pages import (
     require_role,
     signed_in,
 )
-from training.spreadsheets import FORMATS, table_download
+from training.spreadsheets import FORMATS
 from training.tabular import Problem, TableError, read_table
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024
@@ -109,7 +110,7 @@ class RegisterPages:
             async for records in in_batches(query, *service.EXPORT_RELATED)
         )
         filename = f"registre-{self.name}-{now():%Y-%m-%d}.{file_format}"
-        return await table_download(service.EXPORT_COLUMNS, batches, file_format, filename)
+        return await table_download(request, service.EXPORT_COLUMNS, batches, file_format, filename)
 
     async def _render_detail(self, request, me, record, problems=(), status=200) -> Response:
         return render(

@@ -19,9 +19,10 @@ from courses.localising import Localiser
 from courses.placeholders import deployment_names
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
+from training.exports import table_download
 from training.models import Role, Staff
 from training.pages import Page, client_ip, page_number, problems_context, render, require_role
-from training.spreadsheets import FORMATS, table_download
+from training.spreadsheets import FORMATS
 from training.staff import ROLE_LABELS
 
 MANAGERS = (Role.HR, Role.ADMIN)
@@ -152,7 +153,9 @@ async def overdue_list(request: Request) -> Response:
     if file_format in FORMATS:
         batches = overdue.export_batches(me, today, t)
         filename = f"retards-{today.isoformat()}.{file_format}"
-        return await table_download(overdue.export_columns(), batches, file_format, filename)
+        return await table_download(
+            request, overdue.export_columns(), batches, file_format, filename
+        )
     size = request.app.state.settings.page_size
     number = page_number(request)
     total = await query.count()

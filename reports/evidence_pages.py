@@ -14,10 +14,11 @@ from reports.models import EvidenceSnapshot
 from reports.routes import _period, _query
 from training import i18n
 from training.auth import now
+from training.exports import workbook_download
 from training.i18n import _
 from training.models import Role, Staff
 from training.pages import client_ip, render, require_role
-from training.spreadsheets import DOWNLOAD_HEADERS, workbook_download
+from training.spreadsheets import DOWNLOAD_HEADERS
 
 WRITERS = (Role.REPORTER, Role.ADMIN)
 MEDIA = {
@@ -88,7 +89,7 @@ async def evidence_download(request: Request) -> Response:
     filename = f"amane-evidence-{snapshot.id}.{file_format}"
     headers = {"X-Content-SHA256": snapshot.sha256}
     if file_format == "xlsx":
-        return await _workbook(snapshot, filename, headers)
+        return await _workbook(request, snapshot, filename, headers)
     headers |= {"Content-Disposition": f'attachment; filename="{filename}"'}
     if file_format == "json":
         return StreamingResponse(
@@ -108,10 +109,14 @@ def _not_ready(snapshot: EvidenceSnapshot) -> str:
     return _("L'écriture de ce dossier de preuves a échoué : figez la période à nouveau.")
 
 
-async def _workbook(snapshot: EvidenceSnapshot, filename: str, headers: dict) -> Response:
+async def _workbook(
+    request: Request, snapshot: EvidenceSnapshot, filename: str, headers: dict
+) -> Response:
     """The stored XLSX; built now for a pack frozen before XLSX files were stored."""
     if snapshot.workbook is None:
-        return await workbook_download(evidence_workbook.sheet_batches(snapshot), filename, headers)
+        return await workbook_download(
+            request, evidence_workbook.sheet_batches(snapshot), filename, headers
+        )
     if snapshot.workbook == evidence.READY:
         return StreamingResponse(
             evidence_workbook.stored_bytes(snapshot),

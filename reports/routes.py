@@ -20,10 +20,11 @@ from reports.periods import PeriodError, parse_period
 from reports.standards import ProgrammeError, record_programme
 from reports.stored import dashboard_for
 from training import i18n
+from training.exports import table_download
 from training.i18n import _, gettext
 from training.models import Agency, Role
 from training.pages import page_number, render, require_role
-from training.spreadsheets import FORMATS, table_download
+from training.spreadsheets import FORMATS
 
 
 def _period(request: Request):
@@ -160,7 +161,7 @@ async def figure_export(request: Request) -> Response:
     details = await drilldown.detail_names(key, i18n.current_language.get())
     batches = drilldown.export_batches(key, scope.path, period, details)
     filename = f"amane-{key}-{period.start.isoformat()}-{period.end.isoformat()}.{file_format}"
-    return await table_download(columns, batches, file_format, filename)
+    return await table_download(request, columns, batches, file_format, filename)
 
 
 async def _capacity(request: Request):

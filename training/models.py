@@ -188,3 +188,40 @@ class OutboxMessage(Model):
         table = "outbox_message"
         ordering = ["-id"]
         indexes = (("staff_id",),)
+
+
+class PreparedExport(Model):
+    """An XLSX export that took longer to write than a request waits, finished in the
+    background: its bytes are in the database so that any worker can send them, for a day."""
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "training.Staff", related_name="prepared_exports", on_delete=fields.CASCADE
+    )
+    # The export as asked (path and query): asked again by the same link.
+    url = fields.CharField(max_length=2000)
+    filename = fields.CharField(max_length=255)
+    state = fields.CharField(max_length=16)  # pending, ready, failed or too_large
+    size = fields.BigIntField(default=0)
+    created_at = fields.DatetimeField(db_index=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "prepared_export"
+        ordering = ["-id"]
+        indexes = (("staff_id",),)
+
+
+class PreparedExportPart(Model):
+    """A piece of a prepared export (about a megabyte): the pieces in order are the file."""
+
+    id = fields.IntField(primary_key=True)
+    export: fields.ForeignKeyRelation[PreparedExport] = fields.ForeignKeyField(
+        "training.PreparedExport", related_name="parts", on_delete=fields.CASCADE
+    )
+    seq = fields.IntField()
+    data = fields.BinaryField()
+
+    class Meta:
+        table = "prepared_export_part"
+        unique_together = (("export", "seq"),)

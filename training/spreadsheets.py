@@ -20,9 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
-from starlette.responses import FileResponse, Response, StreamingResponse
 
 from training.i18n import format_number, gettext
 
@@ -60,43 +58,17 @@ def _csv_cell(value: object) -> object:
     return _inert(value)
 
 
-async def table_download(
-    columns: list[str], batches: Batches, file_format: str, filename: str
-) -> Response:
-    """The rows, read batch by batch, as a file to download (`file_format` a key of FORMATS). A
-    CSV is sent as it is read; an XLSX is written to a temporary file in a thread, then sent."""
-    if file_format == "csv":
-        return StreamingResponse(
-            _csv_chunks(columns, batches), media_type=FORMATS["csv"], headers=_headers(filename)
-        )
-    return await workbook_download(_one_sheet(columns, batches), filename)
-
-
-async def workbook_download(
-    sheets: SheetBatches, filename: str, headers: dict[str, str] | None = None
-) -> Response:
-    """An XLSX of the sheets, given as (sheet name, rows) batches, a sheet's first batch starting
-    with its header row: written to a temporary file, then sent."""
-    path = await xlsx_file(sheets)
-    return FileResponse(
-        path,
-        headers=_headers(filename) | (headers or {}),
-        media_type=FORMATS["xlsx"],
-        background=BackgroundTask(os.remove, path),
-    )
-
-
-def _headers(filename: str) -> dict[str, str]:
+def download_headers(filename: str) -> dict[str, str]:
     return {**DOWNLOAD_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-async def _one_sheet(columns: list[str], batches: Batches) -> SheetBatches:
+async def one_sheet(columns: list[str], batches: Batches) -> SheetBatches:
     yield "Sheet", [columns]
     async for rows in batches:
         yield "Sheet", rows
 
 
-async def _csv_chunks(columns: list[str], batches: Batches) -> AsyncIterator[bytes]:
+async def csv_chunks(columns: list[str], batches: Batches) -> AsyncIterator[bytes]:
     yield ("\ufeff" + _csv_text([columns])).encode()
     async for rows in batches:
         yield _csv_text([_csv_cell(value) for value in row] for row in rows).encode()

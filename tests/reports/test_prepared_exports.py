@@ -1,0 +1,140 @@
+"""An XLSX slower to write than a request waits is prepared in the background and fetched from
+the exports page, by its requester only, for a day."""
+
+import csv
+import io
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import shown
+from training import exports, spreadsheets
+from training.auth import now
+from training.models import PreparedExport, PreparedExportPart
+
+QUERY = "kind=year&year=2025&as_of=2025-12-31"
+LIST = f"/reports/list/headcount.xlsx?{QUERY}"
+
+
+@pytest.fixture
+def settings(settings):
+    return replace(settings, export_wait_seconds=0)  # every XLSX is prepared
+
+
+async def ask(client, url: str = LIST) -> int:
+    """Ask for the export; the id of the prepared export it was sent to wait for."""
+    response = await client.get(url)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/exports?prepared=")
+    return int(response.headers["location"].rsplit("=", 1)[1])
+
+
+async def test_a_long_export_is_prepared_then_downloaded(client, world, year):
+    await client.login(world.admin.email)
+    export_id = await ask(client)
+    waiting = await client.get(f"/exports?prepared={export_id}")
+    assert "Ce fichier est long à écrire : il se prépare ici" in shown(waiting)
+    assert "En préparation" in shown(waiting)
+    assert '<meta http-equiv="refresh" content="10">' in waiting.text
+    assert await ask(client) == export_id  # asked again meanwhile: not written twice
+    assert await PreparedExport.all().count() == 1
+    await exports.finished()
+    page = await client.get("/exports")
+    assert 'http-equiv="refresh"' not in page.text
+    assert f'<a href="/exports/{export_id}" download>' in page.text
+    assert "amane-headcount-2025-01-01-2025-12-31.xlsx" in shown(page)
+    download = await client.get(f"/exports/{export_id}")
+    assert download.headers["content-disposition"] == (
+        'attachment; filename="amane-headcount-2025-01-01-2025-12-31.xlsx"'
+    )
+    assert download.headers["cache-control"] == "private, no-store"
+    assert f"Télécharger ({round(len(download.content) / 1000)} ko)" in shown(page)
+    listed = await client.get(LIST.replace(".xlsx", ".csv"))
+    rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig"))))
+    values = list(load_workbook(io.BytesIO(download.content)).active.values)
+    assert [row[0] for row in values] == [row[0] for row in rows] and len(rows) > 3
+
+
+async def test_a_prepared_export_is_its_requesters_alone(client, make_client, world, year):
+    await client.login(world.admin.email)
+    export_id = await ask(client)
+    await exports.finished()
+    other = make_client()
+    await other.login(world.reporter.email)
+    refused = await other.get(f"/exports/{export_id}")
+    assert refused.status_code == 404
+    assert "Cet export n'existe pas ou n'est plus gardé" in shown(refused)
+    assert "Aucun export préparé." in shown(await other.get("/exports"))
+    assert (await client.get(f"/exports/{export_id}")).status_code == 200
+
+
+async def test_a_list_too_long_for_a_sheet_says_so_on_the_exports_page(
+    client, world, year, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "XLSX_MAX_ROWS", 3)
+    await client.login(world.admin.email)
+    export_id = await ask(client)
+    await exports.finished()
+    assert "Trop de lignes pour une feuille de calcul" in shown(await client.get("/exports"))
+    refused = await client.get(f"/exports/{export_id}")
+    assert refused.status_code == 409 and "téléchargez-la en CSV" in shown(refused)
+    assert await PreparedExportPart.all().count() == 0
+
+
+async def test_a_failed_preparation_is_said_and_can_be_asked_again(
+    client, world, year, monkeypatch, caplog
+):
+    async def disk_full(sheets):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(exports, "xlsx_file", disk_full)
+    await client.login(world.admin.email)
+    export_id = await ask(client)
+    with caplog.at_level(logging.ERROR, logger="training.exports"):
+        await exports.finished()
+    assert f"prepared export {export_id} could not be written" in caplog.text
+    page = await client.get("/exports")
+    assert "Échec de la préparation." in shown(page)
+    assert f'<a href="{LIST.replace("&", "&amp;")}">Demander à nouveau</a>' in page.text
+    refused = await client.get(f"/exports/{export_id}")
+    assert refused.status_code == 409 and "demandez-le à nouveau depuis sa liste" in shown(refused)
+
+
+async def test_a_preparation_left_by_a_stopped_worker_is_failed_and_asked_again(
+    client, world, year
+):
+    await client.login(world.admin.email)
+    stale = await PreparedExport.create(
+        staff=world.admin,
+        url=LIST,
+        filename="amane-headcount.xlsx",
+        state=exports.PENDING,
+        created_at=now() - exports.PREPARING_HOLD - timedelta(minutes=1),
+    )
+    assert "Échec de la préparation." in shown(await client.get("/exports"))
+    assert (await client.get(f"/exports/{stale.id}")).status_code == 409
+    assert await ask(client) != stale.id  # a new preparation, not a wait for the dead one
+    await exports.finished()
+
+
+async def test_prepared_exports_are_removed_after_a_day(client, world, year):
+    await client.login(world.admin.email)
+    export_id = await ask(client)
+    await exports.finished()
+    await PreparedExport.filter(id=export_id).update(
+        created_at=now() - exports.KEPT_FOR - timedelta(minutes=1)
+    )
+    assert (await client.get(f"/exports/{export_id}")).status_code == 404
+    assert "Aucun export préparé." in shown(await client.get("/exports"))
+    assert await PreparedExportPart.all().count() == 0
+
+
+async def test_preparations_under_way_when_the_server_stops_are_failed(client, world, year):
+    await client.login(world.admin.email)
+    async with exports.preparing():
+        export_id = await ask(client)
+    assert (await PreparedExport.get(id=export_id)).state == exports.FAILED
+    assert "Échec de la préparation." in shown(await client.get("/exports"))
