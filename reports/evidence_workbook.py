@@ -27,11 +27,10 @@ from reports.evidence import (
     skeleton,
 )
 from reports.models import EvidenceSnapshot, EvidenceWorkbookPart
+from training.file_parts import read_parts, write_parts
 from training.spreadsheets import SheetBatches, xlsx_file
 
 TOO_LARGE = "too_large"
-# The stored file's parts are about this many bytes.
-PART_BYTES = 1_000_000
 RECORD_COLUMNS = ["id", "registration_number", "agency_code", "at", "detail"]
 logger = logging.getLogger(__name__)
 
@@ -48,11 +47,7 @@ async def write_workbook(snapshot: EvidenceSnapshot) -> None:
     path = None
     try:
         path = await xlsx_file(sheet_batches(snapshot))
-        with open(path, "rb") as file:
-            seq = 0
-            while data := file.read(PART_BYTES):
-                await EvidenceWorkbookPart.create(snapshot_id=snapshot.id, seq=seq, data=data)
-                seq += 1
+        await write_parts(path, EvidenceWorkbookPart, snapshot_id=snapshot.id)
     except Exception as error:
         await EvidenceWorkbookPart.filter(snapshot_id=snapshot.id).delete()
         too_large = isinstance(error, HTTPException) and error.status_code == 400
@@ -69,15 +64,9 @@ async def write_workbook(snapshot: EvidenceSnapshot) -> None:
     await EvidenceSnapshot.filter(id=snapshot.id).update(workbook=READY)
 
 
-async def stored_bytes(snapshot: EvidenceSnapshot) -> AsyncIterator[bytes]:
+def stored_bytes(snapshot: EvidenceSnapshot) -> AsyncIterator[bytes]:
     """The stored XLSX, one part read at a time."""
-    part_ids = (
-        await EvidenceWorkbookPart.filter(snapshot_id=snapshot.id)
-        .order_by("seq")
-        .values_list("id", flat=True)
-    )
-    for part_id in part_ids:
-        yield (await EvidenceWorkbookPart.get(id=part_id)).data
+    return read_parts(EvidenceWorkbookPart.filter(snapshot_id=snapshot.id))
 
 
 async def sheet_batches(snapshot: EvidenceSnapshot) -> SheetBatches:

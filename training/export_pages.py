@@ -9,7 +9,9 @@ from starlette.routing import Route
 
 from training import exports
 from training.auth import now
+from training.file_parts import read_parts
 from training.i18n import _
+from training.models import PreparedExportPart
 from training.pages import render, signed_in
 from training.spreadsheets import FORMATS, download_headers
 
@@ -48,7 +50,7 @@ async def export_file(request: Request) -> Response:
     state = exports.shown_state(export, now())
     if state == exports.READY:
         return StreamingResponse(
-            exports.stored_bytes(export),
+            read_parts(PreparedExportPart.filter(export_id=export.id)),
             media_type=FORMATS["xlsx"],
             headers=download_headers(export.filename) | {"Content-Length": str(export.size)},
         )

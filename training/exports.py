@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from training.auth import now
+from training.file_parts import write_parts
 from training.models import PreparedExport, PreparedExportPart, Staff
 from training.pages import signed_in
 from training.spreadsheets import (
@@ -36,7 +37,6 @@ PENDING, READY, FAILED, TOO_LARGE = "pending", "ready", "failed", "too_large"
 KEPT_FOR = timedelta(days=1)
 # Still pending after this long: its worker stopped before it was written.
 PREPARING_HOLD = timedelta(minutes=30)
-PART_BYTES = 1_000_000
 logger = logging.getLogger(__name__)
 # Preparations under way in this process (task: its export's id and the file's writing), kept
 # referenced until they end.
@@ -107,11 +107,7 @@ async def _store(export_id: int, writing: asyncio.Future) -> None:
     state, size = FAILED, 0
     try:
         path = await writing
-        with open(path, "rb") as file:
-            seq = 0
-            while data := file.read(PART_BYTES):
-                await PreparedExportPart.create(export_id=export_id, seq=seq, data=data)
-                seq, size = seq + 1, size + len(data)
+        size = await write_parts(path, PreparedExportPart, export_id=export_id)
         state = READY
     except HTTPException as error:
         if error.status_code != 400:
@@ -145,17 +141,6 @@ async def remove_expired(at: datetime) -> None:
     if expired:
         await PreparedExportPart.filter(export_id__in=expired).delete()
         await PreparedExport.filter(id__in=expired).delete()
-
-
-async def stored_bytes(export: PreparedExport) -> AsyncIterator[bytes]:
-    """The stored file, one part read at a time."""
-    part_ids = (
-        await PreparedExportPart.filter(export_id=export.id)
-        .order_by("seq")
-        .values_list("id", flat=True)
-    )
-    for part_id in part_ids:
-        yield (await PreparedExportPart.get(id=part_id)).data
 
 
 async def finished() -> None:
