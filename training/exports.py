@@ -18,10 +18,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
+from training import audit
 from training.auth import now
 from training.file_parts import write_parts
 from training.models import PreparedExport, PreparedExportPart, Staff
-from training.pages import signed_in
+from training.pages import client_ip, signed_in
 from training.spreadsheets import (
     FORMATS,
     Batches,
@@ -46,7 +47,15 @@ _running: dict[asyncio.Task, tuple[int, asyncio.Future]] = {}
 async def table_download(
     request: Request, columns: list[str], batches: Batches, file_format: str, filename: str
 ) -> Response:
-    """The rows, read batch by batch, as a file to download (`file_format` a key of FORMATS)."""
+    """The rows, read batch by batch, as a file to download (`file_format` a key of FORMATS).
+    Lists of people leave the platform this way: each download is in the audit log."""
+    await audit.record(
+        "export.downloaded",
+        actor=signed_in(request),
+        target=_asked(request),
+        detail=filename,
+        ip=client_ip(request),
+    )
     if file_format == "csv":
         return StreamingResponse(
             csv_chunks(columns, batches),
@@ -62,7 +71,7 @@ async def workbook_download(
     """An XLSX of the sheets, given as (sheet name, rows) batches, a sheet's first batch starting
     with its header row: sent when written in time, else prepared (see the module)."""
     staff = signed_in(request)
-    url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    url = _asked(request)
     under_way = await _under_way(staff, url)
     if under_way is not None:  # asked again while it is being prepared: not written twice
         return _to_exports(request, under_way)
@@ -89,6 +98,10 @@ async def workbook_download(
     _running[task] = (export.id, writing)
     task.add_done_callback(lambda done: _running.pop(done, None))
     return _to_exports(request, export)
+
+
+def _asked(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 async def _under_way(staff: Staff, url: str) -> PreparedExport | None:

@@ -37,6 +37,10 @@ async def test_exports_keep_rows_and_dates(client, world, year):
     sheet = load_workbook(io.BytesIO((await client.get(url.replace(".csv", ".xlsx"))).content))
     values = list(sheet.active.values)
     assert len(values) == 2 and isinstance(values[1][4], datetime | date)
+    await client.login(world.admin.email)
+    log = shown(await client.get("/audit?action=export.downloaded"))
+    assert "2 événements" in log and world.hr_dir_a.full_name in log
+    assert f"/reports/list/completed.xlsx?{QUERY}" in log and "amane-completed-2025" in log
 
 
 async def test_exports_read_in_batches_give_the_whole_list_in_order(
