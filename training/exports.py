@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response, Stream
 from training import audit
 from training.auth import now
 from training.file_parts import write_parts
-from training.models import PreparedExport, PreparedExportPart, Staff
+from training.models import ASKED_LENGTH, PreparedExport, PreparedExportPart, Staff
 from training.pages import client_ip, signed_in
 from training.spreadsheets import (
     FORMATS,
@@ -101,7 +101,9 @@ async def workbook_download(
 
 
 def _asked(request: Request) -> str:
-    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    """The export as asked, path and query (as long as a prepared export keeps it)."""
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return asked[:ASKED_LENGTH]
 
 
 async def _under_way(staff: Staff, url: str) -> PreparedExport | None:

@@ -190,6 +190,10 @@ class OutboxMessage(Model):
         indexes = (("staff_id",),)
 
 
+# The longest export link (path and query) a prepared export keeps.
+ASKED_LENGTH = 2000
+
+
 class PreparedExport(Model):
     """An XLSX export that took longer to write than a request waits, finished in the
     background: its bytes are in the database so that any worker can send them, for a day."""
@@ -199,7 +203,7 @@ class PreparedExport(Model):
         "training.Staff", related_name="prepared_exports", on_delete=fields.CASCADE
     )
     # The export as asked (path and query): asked again by the same link.
-    url = fields.CharField(max_length=2000)
+    url = fields.CharField(max_length=ASKED_LENGTH)
     filename = fields.CharField(max_length=255)
     state = fields.CharField(max_length=16)  # pending, ready, failed or too_large
     size = fields.BigIntField(default=0)
