@@ -8,6 +8,8 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from training import sql
+
 M = TypeVar("M", bound=Model)
 
 # Rows read at a time: a few megabytes of instances with their related rows.
@@ -17,11 +19,25 @@ BATCH = 2_000
 async def in_batches(query: QuerySet[M], *related: str) -> AsyncIterator[list[M]]:
     """The query's rows in its order, each batch with its related rows: the ids come first (the
     nation's 279,000 late courses read at once with their people took 165 s and gigabytes)."""
-    ids = await query.values_list("id", flat=True)
+    ids = await sql.ids_of(query)
     for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
+        batch = ids[start : start + BATCH].tolist()
         found = {
             row.id: row for row in await query.model.filter(id__in=batch).prefetch_related(*related)
+        }
+        yield [found[i] for i in batch if i in found]
+
+
+async def values_in_batches(query: QuerySet, *fields: str) -> AsyncIterator[list[dict]]:
+    """The query's rows in its order as dicts of `fields` (related ones joined: "staff__email"),
+    a batch at a time: one query a batch, no model instance (the nation's late courses with
+    their people and agencies took 24 s as instances, 4 s as values)."""
+    ids = await sql.ids_of(query)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH].tolist()
+        found = {
+            row["id"]: row
+            for row in await query.model.filter(id__in=batch).values("id", *fields)
         }
         yield [found[i] for i in batch if i in found]
 
