@@ -11,16 +11,21 @@ from training import exports
 from training.auth import now
 from training.file_parts import read_parts
 from training.i18n import _
-from training.models import PreparedExportPart
-from training.pages import render, signed_in
+from training.models import PreparedExportPart, Role, Staff
+from training.pages import render, require_role
 from training.spreadsheets import FORMATS, download_headers
 
 # While a file is being prepared, the page reloads itself this often (seconds): no script.
 RELOAD_SECONDS = 10
 
 
+def _exporter(request: Request) -> Staff:
+    """Only those who export lists; an officer who became a learner keeps no file."""
+    return require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+
+
 async def exports_page(request: Request) -> Response:
-    staff = signed_in(request)
+    staff = _exporter(request)
     at = now()
     prepared = await exports.exports_of(staff)
     states = {export.id: exports.shown_state(export, at) for export in prepared}
@@ -38,7 +43,7 @@ async def exports_page(request: Request) -> Response:
 
 
 async def export_file(request: Request) -> Response:
-    staff = signed_in(request)
+    staff = _exporter(request)
     await exports.remove_expired(now())
     export = await exports.PreparedExport.get_or_none(
         id=request.path_params["export_id"], staff_id=staff.id

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from tests.conftest import shown
 from training import exports, spreadsheets
 from training.auth import now
-from training.models import PreparedExport, PreparedExportPart
+from training.models import PreparedExport, PreparedExportPart, Role, Staff
 
 QUERY = "kind=year&year=2025&as_of=2025-12-31"
 LIST = f"/reports/list/headcount.xlsx?{QUERY}"
@@ -69,6 +69,9 @@ async def test_a_prepared_export_is_its_requesters_alone(client, make_client, wo
     assert "Cet export n'existe pas ou n'est plus gardé" in shown(refused)
     assert "Aucun export préparé." in shown(await other.get("/exports"))
     assert (await client.get(f"/exports/{export_id}")).status_code == 200
+    await Staff.filter(id=world.admin.id).update(role=Role.LEARNER)  # no longer exports lists
+    assert (await client.get(f"/exports/{export_id}")).status_code == 403
+    assert (await client.get("/exports")).status_code == 403
 
 
 async def test_a_list_too_long_for_a_sheet_says_so_on_the_exports_page(
