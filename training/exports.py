@@ -112,8 +112,8 @@ async def _under_way(staff: Staff, url: str) -> PreparedExport | None:
 
 
 def _to_exports(request: Request, export: PreparedExport) -> RedirectResponse:
-    url = request.app.router.url_path_for("training:exports")
-    return RedirectResponse(f"{url}?prepared={export.id}", status_code=303)
+    url = request.url_for("training:exports").include_query_params(prepared=export.id)
+    return RedirectResponse(url, status_code=303)
 
 
 async def _store(export_id: int, writing: asyncio.Future) -> None:

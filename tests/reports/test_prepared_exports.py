@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 
@@ -28,8 +29,9 @@ async def ask(client, url: str = LIST) -> int:
     """Ask for the export; the id of the prepared export it was sent to wait for."""
     response = await client.get(url)
     assert response.status_code == 303
-    assert response.headers["location"].startswith("/exports?prepared=")
-    return int(response.headers["location"].rsplit("=", 1)[1])
+    location = httpx.URL(response.headers["location"])
+    assert location.path == "/exports"
+    return int(location.params["prepared"])
 
 
 async def test_a_long_export_is_prepared_then_downloaded(client, world, year):
