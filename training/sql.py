@@ -10,7 +10,9 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import TypeVar
 
+from asyncpg.exceptions import IntegrityConstraintViolationError
 from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -153,6 +155,17 @@ async def _insert_in_statements(head: str, group: str, tail: str, rows: list[tup
         dialect = transaction.capabilities.dialect
         placed = _placed_names(group, dialect)[0]
         if dialect == "postgres":
+            copied = _copied(head, group, tail)
+            if copied is not None:
+                table, columns = copied
+                async with transaction.acquire_connection() as connection:
+                    try:
+                        await connection.copy_records_to_table(
+                            table, records=rows, columns=columns
+                        )
+                    except IntegrityConstraintViolationError as exc:
+                        raise IntegrityError(exc) from exc  # as Tortoise's own inserts say it
+                return
             # One plan for every row: each connection otherwise plans each statement for its
             # own values (training/database.py), which made an import of 100,000 people 3 s
             # slower.
@@ -165,6 +178,21 @@ async def _insert_in_statements(head: str, group: str, tail: str, rows: list[tup
             values = ", ".join([placed] * len(chunk))
             flat = [value for row in chunk for value in row]
             await transaction.execute_query(f"{head}{values}{tail}", flat)
+
+
+_PLAIN_INSERT = re.compile(r'\s*INSERT INTO "?(\w+)"? \(([^()]*)\)\s*VALUES\s*$', re.I)
+_PLACEHOLDERS = re.compile(r"\(\s*:\w+(\s*,\s*:\w+)*\s*\)")
+
+
+@functools.lru_cache(maxsize=64)
+def _copied(head: str, group: str, tail: str) -> tuple[str, tuple[str, ...]] | None:
+    """The table and columns of an insert PostgreSQL can take as COPY (a value for each column,
+    nothing after): 100,000 new people and their password links went in 8 s of the server's
+    time as one statement a row."""
+    insert = _PLAIN_INSERT.match(head)
+    if insert is None or tail.strip() or not _PLACEHOLDERS.fullmatch(group.strip()):
+        return None
+    return insert[1], tuple(c.strip().strip('"') for c in insert[2].split(","))
 
 
 def _picker(names: Sequence[str]) -> Callable[[dict], tuple]:
