@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.background import BackgroundTask
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -96,8 +97,16 @@ async def rule_new(request: Request) -> Response:
         ip=client_ip(request),
         assigned=assigned,
     )
-    url = request.url_for("courses:assignment", rule_id=rule.id)
-    if assigned is None and await assignments.audience_size(rule) > ASSIGNED_IN_REQUEST:
+    audience = 0 if assigned is not None else await assignments.audience_size(rule)
+    return await assigned_then(
+        request.url_for("courses:assignment", rule_id=rule.id), assign, audience
+    )
+
+
+async def assigned_then(url: URL, assign: BackgroundTask, audience: int) -> RedirectResponse:
+    """To `url` once a small audience is assigned; a larger one is assigned after the page has
+    answered (the nation's takes a minute), the page saying so."""
+    if audience > ASSIGNED_IN_REQUEST:
         return RedirectResponse(url.include_query_params(assigning=1), 303, background=assign)
     await assign()
     return RedirectResponse(url, status_code=303)

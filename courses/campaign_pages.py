@@ -5,12 +5,12 @@ from __future__ import annotations
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from courses import campaigns
-from courses.assignment_pages import localiser
-from courses.assignments import ASSIGNED_IN_REQUEST, AssignmentError, assignable_courses
+from courses.assignment_pages import assigned_then, localiser
+from courses.assignments import AssignmentError, assignable_courses
 from courses.campaigns import CampaignFields
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
@@ -83,10 +83,7 @@ async def campaign_new(request: Request) -> Response:
         campaigns.assign_campaign, campaign, actor=me, today=today, ip=client_ip(request)
     )
     url = request.url_for("courses:campaign", campaign_id=campaign.id)
-    if await campaigns.audience_size(campaign) > ASSIGNED_IN_REQUEST:
-        return RedirectResponse(url.include_query_params(assigning=1), 303, background=assign)
-    await assign()
-    return RedirectResponse(url, status_code=303)
+    return await assigned_then(url, assign, await campaigns.audience_size(campaign))
 
 
 async def campaign_page(request: Request) -> Response:

@@ -34,6 +34,7 @@ from reports.periods import Period
 from reports.thresholds import stored_thresholds
 from training import audit, sql
 from training.auth import now
+from training.file_parts import read_parts
 from training.i18n import gettext
 from training.models import Staff
 
@@ -327,14 +328,12 @@ async def _repeat(parts: _Parts, key: str) -> None:
         await parts.write(text, REPEAT_SECTION)
 
 
-async def part_texts(snapshot_id: int, section: str | None = None) -> AsyncIterator[str]:
-    """The texts of a snapshot's parts in order (of one section, if given), one read at a time:
-    a national pack's are hundreds of megabytes."""
+def part_texts(snapshot_id: int, section: str | None = None) -> AsyncIterator[str]:
+    """The texts of a snapshot's parts in order (of one section, if given), one read at a time."""
     query = EvidencePart.filter(snapshot_id=snapshot_id)
     if section is not None:
         query = query.filter(section=section)
-    for part_id in await query.order_by("seq").values_list("id", flat=True):
-        yield (await EvidencePart.get(id=part_id)).text
+    return read_parts(query, "text")
 
 
 async def json_parts(snapshot: EvidenceSnapshot) -> AsyncIterator[bytes]:

@@ -18,7 +18,7 @@ from training.exports import workbook_download
 from training.i18n import _
 from training.models import Role, Staff
 from training.pages import client_ip, render, require_role
-from training.spreadsheets import DOWNLOAD_HEADERS
+from training.spreadsheets import download_headers
 
 WRITERS = (Role.REPORTER, Role.ADMIN)
 MEDIA = {
@@ -121,9 +121,7 @@ async def _workbook(
         return StreamingResponse(
             evidence_workbook.stored_bytes(snapshot),
             media_type=MEDIA["xlsx"],
-            headers=DOWNLOAD_HEADERS
-            | headers
-            | {"Content-Disposition": f'attachment; filename="{filename}"'},
+            headers=download_headers(filename) | headers,
         )
     if evidence_workbook.preparing(snapshot, now()):
         raise HTTPException(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from operator import itemgetter
 from typing import TypeVar
 
 from tortoise.models import Model
@@ -16,29 +17,26 @@ M = TypeVar("M", bound=Model)
 BATCH = 2_000
 
 
-async def in_batches(query: QuerySet[M], *related: str) -> AsyncIterator[list[M]]:
+def in_batches(query: QuerySet[M], *related: str) -> AsyncIterator[list[M]]:
     """The query's rows in its order, each batch with its related rows: the ids come first (the
     nation's 279,000 late courses read at once with their people took 165 s and gigabytes)."""
-    ids = await sql.ids_of(query)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH].tolist()
-        found = {
-            row.id: row for row in await query.model.filter(id__in=batch).prefetch_related(*related)
-        }
-        yield [found[i] for i in batch if i in found]
+    return _in_order(query, lambda batch: batch.prefetch_related(*related), lambda row: row.id)
 
 
-async def values_in_batches(query: QuerySet, *fields: str) -> AsyncIterator[list[dict]]:
+def values_in_batches(query: QuerySet, *fields: str) -> AsyncIterator[list[dict]]:
     """The query's rows in its order as dicts of `fields` (related ones joined: "staff__email"),
     a batch at a time: one query a batch, no model instance (the nation's late courses with
     their people and agencies took 24 s as instances, 4 s as values)."""
+    return _in_order(query, lambda batch: batch.values("id", *fields), itemgetter("id"))
+
+
+async def _in_order(query: QuerySet, read: Callable, row_id: Callable) -> AsyncIterator[list]:
+    """The query's ids first, then BATCH rows at a time (`read` of a filter on their ids), in
+    the ids' order."""
     ids = await sql.ids_of(query)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH].tolist()
-        found = {
-            row["id"]: row
-            for row in await query.model.filter(id__in=batch).values("id", *fields)
-        }
+        found = {row_id(row): row for row in await read(query.model.filter(id__in=batch))}
         yield [found[i] for i in batch if i in found]
 
 

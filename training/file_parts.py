@@ -22,7 +22,8 @@ async def write_parts(path: str, model: type[Model], **owner) -> int:
     return size
 
 
-async def read_parts(parts: QuerySet) -> AsyncIterator[bytes]:
-    """The stored file's bytes, one part read at a time."""
+async def read_parts(parts: QuerySet, field: str = "data") -> AsyncIterator:
+    """The parts' `field` (bytes, or text for an evidence pack's JSON) in order of `seq`, one
+    part read at a time: a national file is hundreds of megabytes."""
     for part_id in await parts.order_by("seq").values_list("id", flat=True):
-        yield (await parts.model.get(id=part_id)).data
+        yield getattr(await parts.model.get(id=part_id), field)

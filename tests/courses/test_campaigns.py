@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from courses import campaign_pages
+from courses import assignment_pages
 from courses.assignments import AssignmentError
 from courses.campaigns import CampaignFields, campaign_progress, create_campaign
 from courses.models import Assignment, Enrolment, Lesson
@@ -143,7 +143,7 @@ async def test_campaigns_are_created_from_the_form(client, world):
 
 
 async def test_a_campaign_for_many_is_assigned_after_the_page_answers(client, world, monkeypatch):
-    monkeypatch.setattr(campaign_pages, "ASSIGNED_IN_REQUEST", 1)
+    monkeypatch.setattr(assignment_pages, "ASSIGNED_IN_REQUEST", 1)  # read there for both
     course = await course_with_modules("grande-camp")
     await client.login(world.hr_min1.email)
     made = await client.submit(
