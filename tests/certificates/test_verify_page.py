@@ -4,11 +4,13 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from certificates import routes
 from certificates.codes import check_character
 from certificates.corrections import reissue_certificate, revoke_certificate
 from certificates.models import Certificate, VerifyLookup
 from certificates.throttling import LOOKUPS_PER_MINUTE, count_lookup
 from tests.conftest import shown
+from training.auth import now
 
 
 async def _page(client, certificate):
@@ -75,7 +77,10 @@ async def test_unknown_and_mistyped_codes_get_the_same_page_as_a_not_found(clien
     assert "n'est pas un code de certificat" in shown(mistyped)
 
 
-async def test_lookups_are_throttled_per_address(client, make_client, certificate):
+async def test_lookups_are_throttled_per_address(client, make_client, certificate, monkeypatch):
+    # Every lookup in one minute's window: the requests would otherwise straddle two now and then.
+    moment = now().replace(second=30)
+    monkeypatch.setattr(routes, "now", lambda: moment)
     for _ in range(LOOKUPS_PER_MINUTE):
         assert (await client.get("/verify/AAAA")).status_code == 404
     refused = await _page(client, certificate)
