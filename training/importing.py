@@ -54,14 +54,6 @@ def read_staff_file(filename: str, data: bytes) -> list[Row]:
         raise ImportRejected([Problem(0, "", str(exc))]) from None
 
 
-async def _in_chunks(values: list[str], query) -> list[Staff]:
-    """Run an IN query by slices: SQLite caps the number of bound values per statement."""
-    found: list[Staff] = []
-    for start in range(0, len(values), CHUNK):
-        found += await query(values[start : start + CHUNK])
-    return found
-
-
 async def _create_staff(values: list[dict]) -> list[Staff]:
     """Insert the new accounts in one statement and return them with their ids: building an ORM
     object per row to save, then reading each back, took half of a large import's own time."""
@@ -89,17 +81,20 @@ async def _check(
     records = [StaffFields(**row.values).normalised() for row in rows]
     agencies = {a.code: a for a in await Agency.filter(code__in={r.agency_code for r in records})}
     existing = {
-        s.registration_number: s
-        for s in await _in_chunks(
+        row["registration_number"]: sql.built(Staff, **row)
+        for row in await sql.rows_among(
+            "SELECT * FROM staff WHERE registration_number IN ({among})",
             [r.registration_number for r in records],
-            lambda chunk: Staff.filter(registration_number__in=chunk).prefetch_related("agency"),
         )
     }
+    agency_of = {
+        a.id: a for a in await Agency.filter(id__in={s.agency_id for s in existing.values()})
+    }
     email_owners = {
-        s.email: s.registration_number
-        for s in await _in_chunks(
+        row["email"]: row["registration_number"]
+        for row in await sql.rows_among(
+            "SELECT email, registration_number FROM staff WHERE email IN ({among})",
             [r.email for r in records],
-            lambda chunk: Staff.filter(email__in=chunk).only("email", "registration_number"),
         )
     }
     first_line: dict[tuple[str, str], int] = {}
@@ -154,7 +149,7 @@ async def _check(
                     ),
                 )
             )
-        elif current is not None and not in_scope(actor, current.agency):
+        elif current is not None and not in_scope(actor, agency_of[current.agency_id]):
             problems.append(
                 Problem(
                     line,

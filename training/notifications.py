@@ -15,7 +15,6 @@ from training.events import Event
 from training.models import OutboxMessage, Staff
 from training.sending import SendReport, SmtpSettings, send_pending
 
-CHUNK = 500
 # How long a run sends: what is left waits for the next run (cron runs it every 15 minutes).
 SENDING_FOR = timedelta(minutes=10)
 # Written without ORM objects: an import queues 100,000 password links at once.
@@ -23,7 +22,7 @@ _INSERT = """
 INSERT INTO outbox_message ("key", kind, staff_id, recipient, cc, language, subject, body_text,
     body_html, context, sensitive, created_at, next_attempt_at, attempts, last_error)
 VALUES (:key, :kind, :staff_id, :recipient, :cc, :language, :subject, :body_text,
-    :body_html, :context, :sensitive, :created_at, :next_attempt_at, 0, '')
+    :body_html, :context, :sensitive, :created_at, :next_attempt_at, :attempts, :last_error)
 ON CONFLICT DO NOTHING
 """
 _CONTEXT = OutboxMessage._meta.fields_map["context"]  # stored as Tortoise stores its JSON
@@ -77,11 +76,8 @@ class Outgoing:
 
 
 async def _queued_keys(keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        found.update(await OutboxMessage.filter(key__in=chunk).values_list("key", flat=True))
-    return found
+    found = await sql.rows_among('SELECT "key" FROM outbox_message WHERE "key" IN ({among})', keys)
+    return {row["key"] for row in found}
 
 
 async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
@@ -104,6 +100,8 @@ async def enqueue(messages: list[Outgoing], at: datetime | None = None) -> int:
             "sensitive": message.sensitive,
             "created_at": at,
             "next_attempt_at": at,
+            "attempts": 0,
+            "last_error": "",
         }
         for key, message in by_key.items()
         if key not in already

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from training import sql
 from training.models import Role, Staff
@@ -37,6 +38,30 @@ async def test_many_inserts_every_row_across_statements_and_skips_conflicts(prob
     assert [row["n"] for row in stored] == list(range(600))
     assert {row["label"] for row in stored} == {f"first {n}" for n in range(600)}
     assert {row["kind"] for row in stored} == {"bulk"}
+
+
+async def test_many_skips_conflicts_among_thousands_of_rows(probe):
+    """Past a thousand rows PostgreSQL takes them by COPY into a scratch table, then inserts
+    them from it skipping conflicts: twice in one transaction too."""
+    await sql.insert_rows("probe", ("n", "label"), [(5, "before")])
+    rows = [{"n": n, "label": f"first {n}"} for n in range(1500)] + [{"n": 7, "label": "again"}]
+    insert = "INSERT INTO probe (n, label) VALUES (:n, :label) ON CONFLICT DO NOTHING"
+    async with in_transaction():
+        await sql.many(insert, rows)
+        await sql.many(insert, [{**row, "label": "third"} for row in rows[:1200]])
+    stored = await probe_rows()
+    assert [row["n"] for row in stored] == list(range(1500))
+    assert stored[5]["label"] == "before" and stored[7]["label"] == "first 7"
+    assert {row["label"] for row in stored[1200:]} == {f"first {n}" for n in range(1200, 1500)}
+
+
+async def test_rows_among_reads_more_values_than_a_statement_binds(probe):
+    await sql.insert_rows("probe", ("n", "label"), [(n, f"row {n}") for n in range(1200)])
+    found = await sql.rows_among(
+        "SELECT n, label FROM probe WHERE n IN ({among})", list(range(0, 2400, 2))
+    )
+    assert sorted(row["n"] for row in found) == list(range(0, 1200, 2))
+    assert await sql.rows_among("SELECT n FROM probe WHERE n IN ({among})", []) == []
 
 
 async def test_insert_rows_takes_tuples_in_the_columns_order(probe):
