@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -13,10 +14,13 @@ Payload = TypeVar("Payload")
 
 
 class Event(Generic[Payload]):
-    """A small list of async subscribers, called in order, after the change is committed."""
+    """A small list of async subscribers, called after the change is committed: in order, or
+    all at once when they are independent of one another (`together`): then one's statements
+    run in the database while another works out its rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, together: bool = False) -> None:
         self.subscribers: list[Callable[[Payload], Awaitable[None]]] = []
+        self.together = together
 
     def subscribe(
         self, subscriber: Callable[[Payload], Awaitable[None]]
@@ -27,8 +31,14 @@ class Event(Generic[Payload]):
         return subscriber
 
     async def announce(self, payload: Payload) -> None:
-        for subscriber in list(self.subscribers):
-            await subscriber(payload)
+        if not self.together:
+            for subscriber in list(self.subscribers):
+                await subscriber(payload)
+            return
+        # Each in its own task, outside any transaction: on PostgreSQL each takes a connection.
+        async with asyncio.TaskGroup() as group:
+            for subscriber in list(self.subscribers):
+                group.create_task(subscriber(payload))
 
 
 @dataclass(frozen=True)
@@ -40,10 +50,10 @@ class NewAccount:
 
 
 # Accounts were created (one form or a whole import): rules assign courses, emails go out.
-staff_created: Event[list[NewAccount]] = Event()
+staff_created: Event[list[NewAccount]] = Event(together=True)
 
 # Staff were created, moved, deactivated or reactivated (ids): reports keep their history.
-staff_changed: Event[list[int]] = Event()
+staff_changed: Event[list[int]] = Event(together=True)
 
 # The demo accounts exist (`amane demo seed`; the date is today): higher packages add activity.
 demo_seeded: Event[date] = Event()
