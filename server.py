@@ -44,7 +44,7 @@ from reports import stored as stored_dashboards
 from reports.api import routes as reports_api_routes
 from reports.demo import seed_activity
 from reports.evidence_pages import routes as reports_evidence_routes
-from reports.membership import record_staff_changes
+from reports.membership import open_memberships, record_staff_changes
 from reports.routes import routes as reports_routes
 from training import cli as training_cli
 from training import database, events, exports, notifications, pages, passwords, scheduler
@@ -179,6 +179,7 @@ def wire(settings: Settings) -> None:
     )
     events.staff_created.subscribe(email_password_links)
     events.staff_created.subscribe(assign_newcomers)
+    events.staff_created.subscribe(open_memberships)
     notifications.planners.subscribe(run_daily)
 
 

@@ -52,7 +52,8 @@ class NewAccount:
 # Accounts were created (one form or a whole import): rules assign courses, emails go out.
 staff_created: Event[list[NewAccount]] = Event(together=True)
 
-# Staff were created, moved, deactivated or reactivated (ids): reports keep their history.
+# Staff were moved, deactivated or reactivated (ids): reports keep their history (of new
+# accounts too, which staff_created announces).
 staff_changed: Event[list[int]] = Event(together=True)
 
 # The demo accounts exist (`amane demo seed`; the date is today): higher packages add activity.

@@ -246,9 +246,10 @@ async def save_staff(
             )
             if fields.role and Role(fields.role) != old_role:
                 await change_role(staff, Role(fields.role), actor=actor, ip=ip)
-    await events.staff_changed.announce([staff.id])
     if token:
         await events.staff_created.announce([events.NewAccount(staff, token)])
+    else:
+        await events.staff_changed.announce([staff.id])
     return staff, token
 
 
