@@ -17,19 +17,23 @@ _PROFILES = {
     "fast": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
 }
 _hasher = _PROFILES["strong"]
-# Verified when the account does not exist, so both cases cost the same time.
-_DUMMY_HASH = _PROFILES["strong"].hash("no account has this password")
+# Verified when the account does not exist, so both cases cost the same time. Made at the first
+# sign-in: made on import, then again once configured, it cost every start a quarter second.
+_dummy_hash = ""
 
 
 def configure(profile: str) -> None:
-    global _hasher, _DUMMY_HASH
+    global _hasher, _dummy_hash
     _hasher = _PROFILES[profile]
-    _DUMMY_HASH = _hasher.hash("no account has this password")
+    _dummy_hash = ""
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    global _dummy_hash
+    if not password_hash and not _dummy_hash:
+        _dummy_hash = _hasher.hash("no account has this password")
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
