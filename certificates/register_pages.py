@@ -18,13 +18,13 @@ from certificates import agency_certifications, professional
 from certificates.downloads import download, redirect, uploaded
 from certificates.evidence import MAX_EVIDENCE_BYTES, download_name
 from certificates.registers import REVIEW_LABELS, RegisterError, review
-from certificates.scope import MANAGERS, READERS, can_manage, can_read, reads_all
+from certificates.scope import can_manage, can_read, reads_all
 from training.agencies import scope_agencies
 from training.auth import now
 from training.batches import in_batches
 from training.exports import table_download
 from training.i18n import gettext
-from training.models import Role, Staff
+from training.models import MANAGERS, READERS, Role, Staff
 from training.pages import (
     Page,
     client_ip,

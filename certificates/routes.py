@@ -23,7 +23,7 @@ from certificates.models import Certificate, ProfessionalCertification
 from certificates.pdf import store_pdf
 from certificates.register_pages import register_routes
 from certificates.registers import REVIEW_LABELS
-from certificates.scope import MANAGERS, READERS, can_manage, can_read
+from certificates.scope import can_manage, can_read
 from certificates.status import STATUS_LABELS, CertificateStatus, status_of
 from certificates.throttling import count_lookup
 from certificates.verification import look_up_code
@@ -31,7 +31,7 @@ from courses.localising import Localiser
 from courses.placeholders import deployment_names
 from training.auth import now
 from training.i18n import _
-from training.models import Role, Staff
+from training.models import MANAGERS, READERS, Role, Staff
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
 
 MAX_CREDENTIAL_BYTES = 64 * 1024

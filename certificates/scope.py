@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from training.agencies import held_in_scope, in_scope
-from training.models import Agency, Role, Staff
-
-READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
-MANAGERS = (Role.HR, Role.ADMIN)
+from training.models import MANAGERS, Agency, Role, Staff
 
 
 def reads_all(staff: Staff) -> bool:

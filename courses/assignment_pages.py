@@ -21,12 +21,10 @@ from courses.placeholders import deployment_names
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
 from training.exports import table_download
-from training.models import Role, Staff
+from training.models import MANAGERS, Staff
 from training.pages import Page, client_ip, page_number, problems_context, render, require_role
 from training.spreadsheets import FORMATS
 from training.staff import ROLE_LABELS
-
-MANAGERS = (Role.HR, Role.ADMIN)
 
 
 async def localiser(me: Staff) -> Localiser:

@@ -14,12 +14,9 @@ from courses.assignments import AssignmentError, assignable_courses
 from courses.campaigns import CampaignFields
 from training.agencies import manages_all, scope_agencies
 from training.auth import now
-from training.models import Role
+from training.models import MANAGERS, READERS
 from training.pages import Page, client_ip, page_number, problems_context, render, require_role
 from training.staff import ROLE_LABELS
-
-READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
-MANAGERS = (Role.HR, Role.ADMIN)
 
 
 async def campaign_list(request: Request) -> Response:

@@ -14,7 +14,7 @@ from courses.cohorts import CohortAccess, CohortFields, SessionFields
 from courses.models import Cohort, CohortSession
 from training.agencies import scope_agencies
 from training.auth import now
-from training.models import Role, Staff
+from training.models import MANAGERS, Staff
 from training.pages import (
     Page,
     client_ip,
@@ -24,8 +24,6 @@ from training.pages import (
     require_role,
     signed_in,
 )
-
-MANAGERS = (Role.HR, Role.ADMIN)
 
 
 async def cohort_list(request: Request) -> Response:

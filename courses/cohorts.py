@@ -26,7 +26,7 @@ from training import audit
 from training.agencies import in_scope, manages_all
 from training.auth import now
 from training.i18n import _
-from training.models import Role, Staff
+from training.models import MANAGERS, Role, Staff
 from training.tabular import Problem
 
 WEEK = timedelta(days=7)
@@ -292,7 +292,7 @@ def cohorts_seen_by(actor: Staff):
 
 async def access_to(actor: Staff, cohort: Cohort) -> CohortAccess:
     await cohort.fetch_related("agency")
-    if actor.role in (Role.HR, Role.ADMIN) and in_scope(actor, cohort.agency):
+    if actor.role in MANAGERS and in_scope(actor, cohort.agency):
         return CohortAccess.MANAGER
     if cohort.trainer_id == actor.id:  # type: ignore[attr-defined]
         return CohortAccess.TRAINER

@@ -27,7 +27,7 @@ from courses.staff_progress import course_follow_up
 from training import sql
 from training.auth import now
 from training.i18n import _, format_date
-from training.models import Role, Staff
+from training.models import READERS, Role, Staff
 from training.pages import Page, client_ip, page_number, render, require_role, signed_in
 
 MAX_PACK_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -230,7 +230,7 @@ async def learning(request: Request) -> Response:
 
 
 async def follow_up(request: Request) -> Response:
-    me = require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    me = require_role(request, *READERS)
     course = await _course_or_404(request)
     size = request.app.state.settings.page_size
     number = page_number(request)

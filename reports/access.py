@@ -9,10 +9,8 @@ from starlette.requests import Request
 
 from reports import figures
 from training.i18n import _
-from training.models import Agency, Role, Staff
+from training.models import READERS, Agency, Role, Staff
 from training.pages import require_role
-
-READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from reports import assessment, gci, thresholds
 from training.i18n import _
-from training.models import Role
+from training.models import READERS, Role
 from training.pages import client_ip, render, require_role
 
 
@@ -20,7 +20,7 @@ def _form(form) -> dict[str, str]:
 
 async def thresholds_page(request: Request) -> Response:
     """Readers of the GCI figures see the thresholds in force; only administrators change them."""
-    staff = require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    staff = require_role(request, *READERS)
     problems: dict[str, str] = {}
     values = thresholds.shown(await thresholds.stored_thresholds())
     if request.method == "POST":

@@ -22,7 +22,7 @@ from reports.stored import dashboard_for
 from training import i18n
 from training.exports import table_download
 from training.i18n import _, gettext
-from training.models import Agency, Role
+from training.models import READERS, Agency, Role
 from training.pages import page_number, render, require_role
 from training.spreadsheets import FORMATS
 
@@ -222,7 +222,7 @@ async def gci_json(request: Request) -> Response:
 
 
 async def gci_method(request: Request) -> Response:
-    require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    require_role(request, *READERS)
     morocco = dict.fromkeys(gci.INDICATORS, 0) | {
         "1.1": 1, "1.2": 1, "2.1": 2, "2.2": 1, "2.3": 1, "3.1": 2, "3.2": 2, "3.3": 1,
         "3.4": 1, "4.1": 1, "4.2": 1, "4.3": 1, "4.4": 1, "5.1": 1, "5.2": 1, "5.3": 1,
@@ -240,7 +240,7 @@ async def gci_method(request: Request) -> Response:
 
 async def score_api(request: Request) -> Response:
     """POST /api/v1/gci/2014/score: the five pillar scores and the index of 17 indicators."""
-    require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    require_role(request, *READERS)
     try:
         points = await request.json()
     except ValueError:
@@ -254,7 +254,7 @@ async def score_api(request: Request) -> Response:
 
 
 async def standards(request: Request) -> Response:
-    staff = require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    staff = require_role(request, *READERS)
     error = ""
     if request.method == "POST":
         if staff.role != Role.ADMIN:

@@ -11,7 +11,7 @@ from training import exports
 from training.auth import now
 from training.file_parts import read_parts
 from training.i18n import _
-from training.models import PreparedExportPart, Role, Staff
+from training.models import READERS, PreparedExportPart, Staff
 from training.pages import render, require_role
 from training.spreadsheets import FORMATS, download_headers
 
@@ -21,7 +21,7 @@ RELOAD_SECONDS = 10
 
 def _exporter(request: Request) -> Staff:
     """Only those who export lists; an officer who became a learner keeps no file."""
-    return require_role(request, Role.HR, Role.REPORTER, Role.ADMIN)
+    return require_role(request, *READERS)
 
 
 async def exports_page(request: Request) -> Response:

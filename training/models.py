@@ -20,6 +20,12 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# Who reads figures, registers and lists of people: HR officers (within their agencies),
+# reporters and administrators.
+READERS = (Role.HR, Role.REPORTER, Role.ADMIN)
+# Who manages people, their courses and records: HR officers (within their agencies) and
+# administrators.
+MANAGERS = (Role.HR, Role.ADMIN)
 LANGUAGES = ("fr", "ar", "en")
 
 

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from training import agencies, audit, auth, import_template, importing, staff
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
 from training.i18n import LANGUAGE_COOKIE, current_language, gettext
-from training.models import LANGUAGES, Agency, Role
+from training.models import LANGUAGES, MANAGERS, READERS, Agency, Role
 from training.pages import (
     Page,
     client_ip,
@@ -25,7 +25,6 @@ from training.spreadsheets import FORMATS
 from training.staff import LANGUAGE_LABELS, ROLE_LABELS, StaffError, StaffFields
 from training.tabular import Problem, TableError, read_table
 
-MANAGERS = (Role.HR, Role.ADMIN)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -182,7 +181,7 @@ async def set_language(request: Request) -> Response:
 
 
 async def agency_list(request: Request) -> Response:
-    me = require_role(request, Role.ADMIN, Role.REPORTER, Role.HR)
+    me = require_role(request, *READERS)
     tree = (
         await Agency.all().order_by("path")
         if me.role != Role.HR
