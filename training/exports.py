@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from starlette.background import BackgroundTask
@@ -65,39 +66,80 @@ async def table_download(
     return await workbook_download(request, one_sheet(columns, batches), filename)
 
 
+@dataclass
+class _Writing:
+    """A file being written for a request, and its preparation once it has one."""
+
+    file: asyncio.Future[str]
+    prepared: asyncio.Future[PreparedExport] | None = None  # set by the request preparing it
+
+
+# Files being written in this process while their request waits, by requester and export asked.
+_writing: dict[tuple[int, str], _Writing] = {}
+
+
 async def workbook_download(
     request: Request, sheets: SheetBatches, filename: str, headers: dict[str, str] | None = None
 ) -> Response:
     """An XLSX of the sheets, given as (sheet name, rows) batches, a sheet's first batch starting
-    with its header row: sent when written in time, else prepared (see the module)."""
+    with its header row: sent when written in time, else prepared (see the module). Asked again
+    while it is written or prepared, it is not written twice: the second request goes to the
+    exports page."""
     staff = signed_in(request)
     url = _asked(request)
+    key = (staff.id, url)
+    if (writing := _writing.get(key)) is not None:  # asked again while its request waits
+        return _to_exports(request, await _prepare(writing, staff, url, filename))
     under_way = await _under_way(staff, url)
-    if under_way is not None:  # asked again while it is being prepared: not written twice
+    if under_way is not None:
         return _to_exports(request, under_way)
-    writing = asyncio.ensure_future(xlsx_file(sheets))
-    wait = request.app.state.settings.export_wait_seconds
+    writing = _writing[key] = _Writing(asyncio.ensure_future(xlsx_file(sheets)))
     try:
+        wait = request.app.state.settings.export_wait_seconds
         if wait > 0:  # 0: always prepared
-            await asyncio.wait({writing}, timeout=wait)
+            await asyncio.wait({writing.file}, timeout=wait)
     except asyncio.CancelledError:
-        writing.cancel()
+        if writing.prepared is None:
+            writing.file.cancel()
         raise
-    if writing.done():
-        path = writing.result()
+    finally:
+        del _writing[key]
+    if writing.file.done() and writing.prepared is None:
+        path = writing.file.result()
         return FileResponse(
             path,
             headers=download_headers(filename) | (headers or {}),
             media_type=FORMATS["xlsx"],
             background=BackgroundTask(os.remove, path),
         )
+    return _to_exports(request, await _prepare(writing, staff, url, filename))
+
+
+async def _prepare(writing: _Writing, staff: Staff, url: str, filename: str) -> PreparedExport:
+    """The file's preparation, started by whichever request needs it first; the other one
+    waits for it."""
+    if writing.prepared is not None:
+        return await asyncio.shield(writing.prepared)
+    writing.prepared = asyncio.get_running_loop().create_future()
+    try:
+        export = await _start(writing.file, staff, url, filename)
+    except BaseException:
+        writing.prepared.cancel()
+        raise
+    writing.prepared.set_result(export)
+    return export
+
+
+async def _start(
+    file: asyncio.Future[str], staff: Staff, url: str, filename: str
+) -> PreparedExport:
     export = await PreparedExport.create(
         staff=staff, url=url, filename=filename, state=PENDING, created_at=now()
     )
-    task = asyncio.ensure_future(_store(export.id, writing))
-    _running[task] = (export.id, writing)
+    task = asyncio.ensure_future(_store(export.id, file))
+    _running[task] = (export.id, file)
     task.add_done_callback(lambda done: _running.pop(done, None))
-    return _to_exports(request, export)
+    return export
 
 
 def _asked(request: Request) -> str:

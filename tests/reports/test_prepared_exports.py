@@ -1,6 +1,7 @@
 """An XLSX slower to write than a request waits is prepared in the background and fetched from
 the exports page, by its requester only, for a day."""
 
+import asyncio
 import csv
 import io
 import logging
@@ -143,3 +144,33 @@ async def test_preparations_under_way_when_the_server_stops_are_failed(client, w
         export_id = await ask(client)
     assert (await PreparedExport.get(id=export_id)).state == exports.FAILED
     assert "Échec de la préparation." in shown(await client.get("/exports"))
+
+
+async def test_asked_twice_while_its_request_waits_it_is_written_once(
+    app, client, world, year, monkeypatch
+):
+    """A second click while the first request waits for the file: the second goes to the
+    exports page, the first follows it there, and the file is written once."""
+    app.state.settings = replace(app.state.settings, export_wait_seconds=30)
+    started, release, written = asyncio.Event(), asyncio.Event(), []
+    real_xlsx_file = exports.xlsx_file
+
+    async def held_xlsx_file(sheets):
+        written.append(sheets)
+        started.set()
+        await release.wait()
+        return await real_xlsx_file(sheets)
+
+    monkeypatch.setattr(exports, "xlsx_file", held_xlsx_file)
+    await client.login(world.admin.email)
+    first = asyncio.ensure_future(client.get(LIST))
+    await asyncio.wait_for(started.wait(), 10)
+    export_id = await asyncio.wait_for(ask(client), 10)
+    release.set()
+    answered = await first
+    assert answered.status_code == 303
+    assert httpx.URL(answered.headers["location"]).params["prepared"] == str(export_id)
+    await exports.finished()
+    assert len(written) == 1 and await PreparedExport.all().count() == 1
+    download = await client.get(f"/exports/{export_id}")
+    assert download.status_code == 200 and load_workbook(io.BytesIO(download.content)).active
