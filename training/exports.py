@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from starlette.background import BackgroundTask
@@ -35,6 +34,9 @@ from training.spreadsheets import (
 )
 
 PENDING, READY, FAILED, TOO_LARGE = "pending", "ready", "failed", "too_large"
+# Being written while its request waits: sent to that request, unless asked again meanwhile.
+WRITING = "writing"
+UNDER_WAY = (WRITING, PENDING)
 # Prepared exports hold personal data: removed a day after they were asked for.
 KEPT_FOR = timedelta(days=1)
 # Still pending after this long: its worker stopped before it was written.
@@ -66,80 +68,60 @@ async def table_download(
     return await workbook_download(request, one_sheet(columns, batches), filename)
 
 
-@dataclass
-class _Writing:
-    """A file being written for a request, and its preparation once it has one."""
-
-    file: asyncio.Future[str]
-    prepared: asyncio.Future[PreparedExport] | None = None  # set by the request preparing it
-
-
-# Files being written in this process while their request waits, by requester and export asked.
-_writing: dict[tuple[int, str], _Writing] = {}
-
-
 async def workbook_download(
     request: Request, sheets: SheetBatches, filename: str, headers: dict[str, str] | None = None
 ) -> Response:
     """An XLSX of the sheets, given as (sheet name, rows) batches, a sheet's first batch starting
     with its header row: sent when written in time, else prepared (see the module). Asked again
-    while it is written or prepared, it is not written twice: the second request goes to the
-    exports page."""
+    while it is written or prepared (a second click, on any worker), it is not written twice:
+    the second request goes to the exports page, and the first follows it there."""
     staff = signed_in(request)
     url = _asked(request)
-    key = (staff.id, url)
-    if (writing := _writing.get(key)) is not None:  # asked again while its request waits
-        return _to_exports(request, await _prepare(writing, staff, url, filename))
     under_way = await _under_way(staff, url)
-    if under_way is not None:
+    if under_way is not None and await _joined(under_way):
         return _to_exports(request, under_way)
-    writing = _writing[key] = _Writing(asyncio.ensure_future(xlsx_file(sheets)))
+    export = await PreparedExport.create(
+        staff=staff, url=url, filename=filename, state=WRITING, created_at=now()
+    )
+    writing = asyncio.ensure_future(xlsx_file(sheets))
     try:
         wait = request.app.state.settings.export_wait_seconds
         if wait > 0:  # 0: always prepared
-            await asyncio.wait({writing.file}, timeout=wait)
+            await asyncio.wait({writing}, timeout=wait)
     except asyncio.CancelledError:
-        if writing.prepared is None:
-            writing.file.cancel()
+        _keep(export.id, writing)  # the requester went away: it is theirs on the exports page
         raise
-    finally:
-        del _writing[key]
-    if writing.file.done() and writing.prepared is None:
-        path = writing.file.result()
+    if writing.done() and await _taken_back(export.id):
+        path = writing.result()
         return FileResponse(
             path,
             headers=download_headers(filename) | (headers or {}),
             media_type=FORMATS["xlsx"],
             background=BackgroundTask(os.remove, path),
         )
-    return _to_exports(request, await _prepare(writing, staff, url, filename))
+    await PreparedExport.filter(id=export.id, state=WRITING).update(state=PENDING)
+    _keep(export.id, writing)
+    return _to_exports(request, export)
 
 
-async def _prepare(writing: _Writing, staff: Staff, url: str, filename: str) -> PreparedExport:
-    """The file's preparation, started by whichever request needs it first; the other one
-    waits for it."""
-    if writing.prepared is not None:
-        return await asyncio.shield(writing.prepared)
-    writing.prepared = asyncio.get_running_loop().create_future()
-    try:
-        export = await _start(writing.file, staff, url, filename)
-    except BaseException:
-        writing.prepared.cancel()
-        raise
-    writing.prepared.set_result(export)
-    return export
+async def _joined(export: PreparedExport) -> bool:
+    """Whether a request asking again may wait for this export on the exports page: it is
+    prepared now rather than sent to the request writing it, unless that one just took it."""
+    if await PreparedExport.filter(id=export.id, state=WRITING).update(state=PENDING):
+        return True
+    return await PreparedExport.exists(id=export.id)
 
 
-async def _start(
-    file: asyncio.Future[str], staff: Staff, url: str, filename: str
-) -> PreparedExport:
-    export = await PreparedExport.create(
-        staff=staff, url=url, filename=filename, state=PENDING, created_at=now()
-    )
-    task = asyncio.ensure_future(_store(export.id, file))
-    _running[task] = (export.id, file)
+async def _taken_back(export_id: int) -> bool:
+    """Whether the request may send the file itself: nobody asked for it again meanwhile."""
+    return bool(await PreparedExport.filter(id=export_id, state=WRITING).delete())
+
+
+def _keep(export_id: int, writing: asyncio.Future) -> None:
+    """The file finished and stored in the background, for the exports page."""
+    task = asyncio.ensure_future(_store(export_id, writing))
+    _running[task] = (export_id, writing)
     task.add_done_callback(lambda done: _running.pop(done, None))
-    return export
 
 
 def _asked(request: Request) -> str:
@@ -149,7 +131,7 @@ def _asked(request: Request) -> str:
 
 
 async def _under_way(staff: Staff, url: str) -> PreparedExport | None:
-    exports = PreparedExport.filter(staff_id=staff.id, url=url, state=PENDING)
+    exports = PreparedExport.filter(staff_id=staff.id, url=url, state__in=UNDER_WAY)
     return await exports.filter(created_at__gte=now() - PREPARING_HOLD).first()
 
 
@@ -181,9 +163,10 @@ async def _store(export_id: int, writing: asyncio.Future) -> None:
 
 
 def shown_state(export: PreparedExport, at: datetime) -> str:
-    """Its state as its requester should read it: pending too long is failed."""
-    if export.state == PENDING and at - export.created_at > PREPARING_HOLD:
-        return FAILED
+    """Its state as its requester should read it: being written is pending, pending too long
+    is failed."""
+    if export.state in UNDER_WAY:
+        return FAILED if at - export.created_at > PREPARING_HOLD else PENDING
     return export.state
 
 
@@ -219,6 +202,6 @@ async def preparing() -> AsyncIterator[None]:
         await finished()
         stopped = [export_id for export_id, _ in under_way.values()]
         if stopped:
-            await PreparedExport.filter(id__in=stopped, state=PENDING).update(
+            await PreparedExport.filter(id__in=stopped, state__in=UNDER_WAY).update(
                 state=FAILED, finished_at=now()
             )

@@ -211,7 +211,9 @@ class PreparedExport(Model):
     # The export as asked (path and query): asked again by the same link.
     url = fields.CharField(max_length=ASKED_LENGTH)
     filename = fields.CharField(max_length=255)
-    state = fields.CharField(max_length=16)  # pending, ready, failed or too_large
+    # writing (its request still waits for it: a second request finds it, on any worker),
+    # pending, ready, failed or too_large
+    state = fields.CharField(max_length=16)
     size = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(db_index=True)
     finished_at = fields.DatetimeField(null=True)

@@ -174,3 +174,14 @@ async def test_asked_twice_while_its_request_waits_it_is_written_once(
     assert len(written) == 1 and await PreparedExport.all().count() == 1
     download = await client.get(f"/exports/{export_id}")
     assert download.status_code == 200 and load_workbook(io.BytesIO(download.content)).active
+
+
+async def test_an_xlsx_written_in_time_is_sent_and_leaves_nothing_prepared(
+    app, client, world, year
+):
+    app.state.settings = replace(app.state.settings, export_wait_seconds=30)
+    await client.login(world.admin.email)
+    sent = await client.get(LIST)
+    assert sent.status_code == 200 and load_workbook(io.BytesIO(sent.content)).active
+    assert await PreparedExport.all().count() == 0
+    assert "Aucun export préparé." in shown(await client.get("/exports"))
