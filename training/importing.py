@@ -191,6 +191,7 @@ async def import_staff(
         raise ImportRejected(sorted(problems, key=lambda p: (p.line, p.column)))
     report = ImportReport()
     new_staff: list[dict] = []
+    moved: list[int] = []  # known people now in another agency: their history changes
     at = now()
     async with in_transaction():
         for done, record in enumerate(records, start=1):
@@ -217,6 +218,8 @@ async def import_staff(
                 changed = {k: v for k, v in values.items() if getattr(current, k) != v}
                 if changed:
                     await Staff.filter(id=current.id).update(**changed)
+                if "agency_id" in changed:
+                    moved.append(current.id)
                 if record.role and Role(record.role) != current.role:
                     await audit.record(
                         "staff.role_changed",
@@ -247,9 +250,11 @@ async def import_staff(
     if progress:
         progress(len(records))
     # Known people's moves are dated while the new accounts get their history, links and
-    # courses (each event's subscribers work at the same time too).
+    # courses (each event's subscribers work at the same time too). Only moves: announced for
+    # every known person of a file, a re-import of 100,000 unchanged people ran the history's
+    # statements over all their ids (the first one alone 0.5 s on the national set).
     async with asyncio.TaskGroup() as group:
-        group.create_task(events.staff_changed.announce([staff.id for staff in existing.values()]))
+        group.create_task(events.staff_changed.announce(moved))
         group.create_task(
             events.staff_created.announce(
                 [events.NewAccount(staff, token) for staff, token in report.password_links]
