@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tortoise.transactions import in_transaction
 
@@ -32,6 +33,23 @@ INSERT INTO staff (registration_number, full_name, email, agency_id, job_title, 
 VALUES (:registration_number, :full_name, :email, :agency_id, :job_title, :language, :role,
     :is_active, :password_hash, :created_at)
 """
+
+
+class _Known(NamedTuple):
+    """What an import compares of a known person: an ORM instance each took 1.5 s of a
+    re-import of 100,000 people."""
+
+    id: int
+    registration_number: str
+    full_name: str
+    email: str
+    agency_id: int
+    job_title: str
+    language: str
+    role: Role
+
+
+_KNOWN_COLUMNS = ", ".join(field for field in _Known._fields)
 
 
 class ImportRejected(ValueError):
@@ -77,14 +95,15 @@ async def _create_staff(values: list[dict]) -> list[Staff]:
 
 async def _check(
     rows: list[Row], actor: Staff | None
-) -> tuple[list[Problem], list[StaffFields], dict, dict]:
+) -> tuple[list[Problem], list[StaffFields], dict, dict[str, _Known]]:
     problems: list[Problem] = []
+    assignable = assignable_roles(actor)
     records = [StaffFields(**row.values).normalised() for row in rows]
     agencies = {a.code: a for a in await Agency.filter(code__in={r.agency_code for r in records})}
     existing = {
-        row["registration_number"]: sql.built(Staff, **row)
+        row["registration_number"]: _Known(**{**row, "role": Role(row["role"])})
         for row in await sql.rows_among(
-            "SELECT * FROM staff WHERE registration_number IN ({among})",
+            f"SELECT {_KNOWN_COLUMNS} FROM staff WHERE registration_number IN ({{among}})",
             [r.registration_number for r in records],
         )
     }
@@ -138,7 +157,7 @@ async def _check(
                 )
             )
         current = existing.get(record.registration_number)
-        if current is not None and current.role not in assignable_roles(actor):
+        if current is not None and current.role not in assignable:
             problems.append(
                 Problem(
                     line,
@@ -191,6 +210,8 @@ async def import_staff(
         raise ImportRejected(sorted(problems, key=lambda p: (p.line, p.column)))
     report = ImportReport()
     new_staff: list[dict] = []
+    updates: dict[tuple[str, ...], list[dict]] = {}  # by the columns they change
+    role_changes: list[tuple[str, str]] = []  # (registration number, "old -> new")
     moved: list[int] = []  # known people now in another agency: their history changes
     at = now()
     async with in_transaction():
@@ -216,26 +237,30 @@ async def import_staff(
                 )
             else:
                 changed = {k: v for k, v in values.items() if getattr(current, k) != v}
-                if changed:
-                    await Staff.filter(id=current.id).update(**changed)
+                role = Role(record.role) if record.role else current.role
+                if role != current.role:
+                    changed["role"] = role
+                    role_changes.append(
+                        (current.registration_number, f"{current.role.value} -> {role.value}")
+                    )
                 if "agency_id" in changed:
                     moved.append(current.id)
-                if record.role and Role(record.role) != current.role:
-                    await audit.record(
-                        "staff.role_changed",
-                        actor=actor,
-                        target=current.registration_number,
-                        detail=f"{current.role.value} -> {record.role}",
-                        ip=ip,
-                    )
-                    await Staff.filter(id=current.id).update(role=Role(record.role))
-                    changed["role"] = record.role
                 if changed:
+                    updates.setdefault(tuple(changed), []).append(
+                        {"id": current.id, "role": role.value, **values}
+                    )
                     report.updated += 1
                 else:
                     report.unchanged += 1
             if progress and done % CHUNK == 0:
                 progress(done)
+        # The changed people in one statement per set of changed columns: one each, a
+        # re-import of 100,000 people with new job titles took 24 s on SQLite. Only what
+        # changed is written: the search index is rewritten for a name, not for a move.
+        for columns, people in updates.items():
+            assignments = ", ".join(f"{column} = :{column}" for column in columns)
+            await sql.each(f"UPDATE staff SET {assignments} WHERE id = :id", people)
+        await audit.record_many("staff.role_changed", role_changes, actor=actor, ip=ip, at=at)
         created = await _create_staff(new_staff)
         report.password_links = await issue_password_links(created)
         report.created = len(created)

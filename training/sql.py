@@ -93,7 +93,8 @@ async def changed(sql: str, params: dict) -> int:
 
 async def each(sql: str, params: list[dict]) -> None:
     """One statement run for each set of parameters, handed to the driver at once (SQLite's
-    executemany; asyncpg's pipelines them): the few rows a learner's request writes."""
+    executemany; asyncpg's pipelines them): the few rows a learner's request writes, the
+    people an import changes."""
     if not params:
         return
     connection = get_connection("default")

@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import add_agency, shown
 from training.importing import ImportRejected, import_staff, read_staff_file
 from training.models import AuditEvent, PasswordToken, Staff
-from training.staff import staff_for_password_token
+from training.staff import search_staff, staff_for_password_token
 
 HEADER = "registration_number,full_name,email,agency_code,job_title,language,role"
 GOOD = [
@@ -79,6 +79,47 @@ async def test_changed_rows_are_updated(world):
     report = await run_import(csv_file(HEADER, changed, GOOD[1]), world.hr_min1)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert (await Staff.get(registration_number="N-100")).job_title == "Juriste principale"
+
+
+async def test_each_person_gets_only_their_own_change(world):
+    """Changes are written together, one statement per set of changed columns: no person may
+    take another's values, and the staff search knows the new names."""
+    await run_import(csv_file(HEADER, *GOOD), world.hr_min1)
+    renamed = GOOD[0].replace("Amina Kettani", "Amina Kettani-Berrada")
+    moved = GOOD[1].replace("MIN1-B", "MIN1-A")
+    promoted = GOOD[2].replace("adjointe", "principale").replace(",en,", ",fr,")
+    report = await run_import(csv_file(HEADER, renamed, moved, promoted), world.hr_min1)
+    assert (report.created, report.updated, report.unchanged) == (0, 3, 0)
+    people = {
+        s.registration_number: s
+        for s in await Staff.filter(registration_number__startswith="N-").prefetch_related("agency")
+    }
+    assert (people["N-100"].full_name, people["N-100"].agency.code) == (
+        "Amina Kettani-Berrada",
+        "MIN1-A",
+    )
+    assert (people["N-101"].full_name, people["N-101"].agency.code) == ("Driss Lahlou", "MIN1-A")
+    assert people["N-101"].job_title == "Comptable" and people["N-101"].language == "ar"
+    assert (people["N-102"].job_title, people["N-102"].language, people["N-102"].role) == (
+        "Responsable RH principale",
+        "fr",
+        "hr",
+    )
+    found, total = await search_staff(world.hr_min1, "Berrada", 1, 10)
+    assert total == 1 and found[0].registration_number == "N-100"
+    assert (await search_staff(world.hr_min1, "adjointe", 1, 10))[1] == 0
+
+
+async def test_role_changes_of_a_file_are_audited_each(world):
+    await run_import(csv_file(HEADER, *GOOD), world.hr_min1)
+    demoted = GOOD[2].replace(",hr", ",learner")
+    await run_import(csv_file(HEADER, GOOD[0] + "hr", GOOD[1], demoted), world.hr_min1)
+    events = await AuditEvent.filter(action="staff.role_changed").order_by("target")
+    assert [(e.target, e.detail, e.actor_id) for e in events] == [
+        ("N-100", "learner -> hr", world.hr_min1.id),
+        ("N-102", "hr -> learner", world.hr_min1.id),
+    ]
+    assert events[0].at is not None
 
 
 async def test_role_change_by_import_is_audited(world):
