@@ -1,7 +1,8 @@
 """National-size figures on a copy of a data set (a SQLite data directory or a PostgreSQL
 database): the GCI capacity report, a big ministry's HR dashboard, the question statistics of the
-most attempted course, a 100,000-row staff import, exports of national lists (with the longest
-wait of another request meanwhile) and a worker's memory afterwards.
+most attempted course, a 100,000-row staff import and its re-import with changes, exports of
+national lists (with the longest wait of another request meanwhile) and a worker's memory
+afterwards.
 
 The source is never written: SQLite files are copied, PostgreSQL databases cloned (TEMPLATE).
 """
@@ -241,24 +242,31 @@ def _download(base: str, path: str, session: str) -> tuple[int, float | None]:
         return len(response.content), answered
 
 
-def write_import_csv(path: Path, agencies: list[str]) -> None:
+def write_import_csv(path: Path, agencies: list[str], *, changed: bool = False) -> None:
+    """100,000 new people; `changed`: the same people again, every other one with a new job
+    title and every tenth in another agency too (the yearly file of a ministry)."""
     with path.open("w", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(["registration_number", "full_name", "email", "agency_code", "job_title",
                       "language"])
         for n in range(1, IMPORT_ROWS + 1):
+            moves = changed and n % 10 == 0
+            job_title = "Agent principal" if changed and n % 2 == 0 else "Agent"
             out.writerow([f"IMP-{n:07d}", f"Nouvel Agent {n}", f"nouvel.agent{n}@import.test",
-                          agencies[n % len(agencies)], "Agent", "fr"])
+                          agencies[(n + moves) % len(agencies)], job_title, "fr"])
 
 
-def time_import(env: dict[str, str], work: Path, agencies: list[str]) -> dict:
-    staff_csv = work / "import-100k.csv"
-    write_import_csv(staff_csv, agencies)
+def time_import(env: dict[str, str], work: Path, agencies: list[str], *,
+                changed: bool = False) -> dict:
+    """The new people's import, or (`changed`) their re-import once they are known."""
+    staff_csv = work / ("reimport-100k.csv" if changed else "import-100k.csv")
+    write_import_csv(staff_csv, agencies, changed=changed)
     started = time.perf_counter()
     subprocess.run([str(dataset.AMANE), "staff", "import", str(staff_csv)], env=env,
                    cwd=dataset.ROOT, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    return {"rows": IMPORT_ROWS, "seconds": time.perf_counter() - started,
+    return {"rows": IMPORT_ROWS, "changed": IMPORT_ROWS // 2 if changed else None,
+            "seconds": time.perf_counter() - started,
             "target_s": IMPORT_TARGET_S, "command": f"amane staff import {staff_csv.name}"}
 
 
@@ -290,12 +298,14 @@ def measure(work: Path, database_url: str, port: int) -> dict:
         exports = {name: time_export(port, path, found[reader])
                    for name, (path, reader) in EXPORTS.items()}
         staff_import = time_import(env, work, found["agencies"])
+        staff_reimport = time_import(env, work, found["agencies"], changed=True)
         rss = servers.resident_mb(app.pid)
         peak = servers.resident_mb(app.pid, peak=True)
     finally:
         servers.stop(app)
     return {"size": {k: found[k] for k in ("staff", "attempts", "ministry", "course")},
             "pages": timings, "exports": exports, "import": staff_import,
+            "reimport": staff_reimport,
             "rss_mb": rss, "peak_rss_mb": peak, "rss_target_mb": RSS_TARGET_MB}
 
 
