@@ -10,6 +10,7 @@ from tortoise import Tortoise
 from tqdm import tqdm
 
 from training import agencies, database, demo, events, importing, notifications
+from training.routes import password_link
 from training.tabular import TableError, read_table
 
 
@@ -78,9 +79,9 @@ async def cmd_staff_import(args, settings) -> None:
         f"{report.unchanged} unchanged."
     )
     if report.password_links:
-        print("Password-set links for the new accounts (paths on the server, valid 7 days):")
+        print("Password-set links for the new accounts (also sent by email, valid 7 days):")
         for staff, token in report.password_links:
-            print(f"  {staff.registration_number}\t{staff.email}\t/password/set/{token}")
+            print(f"  {staff.registration_number}\t{staff.email}\t{password_link(token)}")
 
 
 async def cmd_demo_seed(args, settings) -> None:

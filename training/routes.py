@@ -12,6 +12,7 @@ from training import agencies, audit, auth, import_template, importing, staff
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
 from training.i18n import LANGUAGE_COOKIE, current_language, gettext
 from training.models import LANGUAGES, MANAGERS, READERS, Agency, Role
+from training.notifications import absolute_url
 from training.pages import (
     Page,
     client_ip,
@@ -26,6 +27,10 @@ from training.staff import LANGUAGE_LABELS, ROLE_LABELS, StaffError, StaffFields
 from training.tabular import Problem, TableError, read_table
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# New accounts whose password link an import's page lists: each is emailed its link too, and a
+# national file's 100,000 links made an 18 MB page.
+IMPORT_LINKS_SHOWN = 100
+PASSWORD_PATH = "/password/set/{token}"
 
 
 def _redirect(request: Request, name: str, **params) -> RedirectResponse:
@@ -329,9 +334,15 @@ async def _staff_to_manage(request: Request):
     return me, person
 
 
+def password_link(token: str) -> str:
+    """A one-time link as the pages, its email and the command line give it: from the address
+    the public reaches (a token is URL-safe base64: nothing to quote)."""
+    return absolute_url(PASSWORD_PATH.format(token=token))
+
+
 def _render_detail(request: Request, me, person, token: str = "") -> Response:
     """The staff page; a fresh one-time link is shown once, never put in a URL of ours."""
-    link = str(request.url_for("training:set_password", token=token)) if token else ""
+    link = password_link(token) if token else ""
     return render(
         request,
         "training/staff_detail.html",
@@ -444,7 +455,17 @@ async def staff_import(request: Request) -> Response:
             {"problems": exc.problems, "filename": filename},
             status=400,
         )
-    return render(request, "training/staff_import.html", {"report": report, "filename": filename})
+    shown = report.password_links[:IMPORT_LINKS_SHOWN]
+    return render(
+        request,
+        "training/staff_import.html",
+        {
+            "report": report,
+            "filename": filename,
+            "links": [(person, password_link(token)) for person, token in shown],
+            "links_not_shown": len(report.password_links) - len(shown),
+        },
+    )
 
 
 async def staff_import_template(request: Request) -> Response:
@@ -483,9 +504,7 @@ routes = [
     Route("/account", account, name="training:account"),
     Route("/language", set_language, methods=["POST"], name="training:language"),
     Route("/account/password", change_password, methods=["POST"], name="training:change_password"),
-    Route(
-        "/password/set/{token}", set_password, methods=["GET", "POST"], name="training:set_password"
-    ),
+    Route(PASSWORD_PATH, set_password, methods=["GET", "POST"], name="training:set_password"),
     Route("/agencies", agency_list, name="training:agencies"),
     Route("/agencies/new", agency_form, methods=["GET", "POST"], name="training:agency_new"),
     Route(

@@ -12,9 +12,17 @@ from server import Settings, create_app
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PUBLIC_URL = "https://amane.example.gov"
+
+
 def amane(tmp_path: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess:
     """The command as an operator runs it; without `database_url`, on the default database."""
-    env = {**os.environ, "AMANE_DATA_DIR": str(tmp_path), "AMANE_SECRET_KEY": "cli-test"}
+    env = {
+        **os.environ,
+        "AMANE_DATA_DIR": str(tmp_path),
+        "AMANE_SECRET_KEY": "cli-test",
+        "AMANE_PUBLIC_URL": PUBLIC_URL,
+    }
     env.pop("AMANE_DATABASE_URL", None)
     if database_url:
         env["AMANE_DATABASE_URL"] = database_url
@@ -68,7 +76,7 @@ def test_operator_flow(tmp_path, empty_database_url):
     )
     first = amane_cli("staff", "import", str(staff))
     assert first.returncode == 0, first.stderr
-    assert "1 created" in first.stdout and "/password/set/" in first.stdout
+    assert "1 created" in first.stdout and f"{PUBLIC_URL}/password/set/" in first.stdout
     assert "0 created, 0 updated, 1 unchanged" in amane_cli("staff", "import", str(staff)).stdout
 
     staff.write_text(

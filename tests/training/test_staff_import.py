@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import add_agency, shown
+from training import routes as training_routes
 from training.importing import ImportRejected, import_staff, read_staff_file
 from training.models import AuditEvent, PasswordToken, Staff
 from training.staff import search_staff, staff_for_password_token
@@ -215,7 +216,7 @@ async def test_existing_staff_of_another_scope_cannot_be_taken_over(world):
     assert "hors de votre périmètre" in str(caught.value.problems[0])
 
 
-async def test_import_page(client, world):
+async def test_import_page(client, world, settings):
     await client.login("hr1@example.org")
     page = await client.get("/staff/import")
     assert "registration_number" in page.text
@@ -224,9 +225,23 @@ async def test_import_page(client, world):
     assert response.status_code == 200
     text = shown(response)
     assert "agents.csv importé : 3 agent(s) créé(s), 0 mis à jour, 0 inchangé(s)." in text
-    assert text.count("/password/set/") == 3
+    assert "Chaque nouvel agent reçoit par courriel" in text
+    # Links as their emails give them: whole, from the address the public reaches.
+    assert text.count(f"{settings.public_url}/password/set/") == 3
     event = await AuditEvent.get(action="staff.imported")
     assert event.target == "agents.csv" and event.ip == "203.0.113.7"
+
+
+async def test_a_big_import_lists_some_links_and_says_where_the_others_go(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr(training_routes, "IMPORT_LINKS_SHOWN", 2)
+    await client.login("hr1@example.org")
+    files = {"file": ("agents.csv", csv_file(HEADER, *GOOD), "text/csv")}
+    text = shown(await client.submit("/staff/import", files=files))
+    assert "3 agent(s) créé(s)" in text
+    assert text.count("/password/set/") == 2
+    assert "Le lien de 1 autre nouvel agent ne lui est envoyé que par courriel." in text
 
 
 async def test_import_page_lists_problems(client, world):
