@@ -1,4 +1,5 @@
-"""In Debian's chromium: the report period form shows only the fields its kind of period reads."""
+"""In Debian's chromium: the report period form shows only the fields its kind of period reads;
+on a phone the dashboard's charts give way to their tables."""
 
 from __future__ import annotations
 
@@ -58,3 +59,16 @@ def test_the_period_form_follows_the_kind_of_period(live_server):
         expect(page.locator("p.lead")).to_contain_text("Période : 1 mar.\u2009–\u200931 mai 2025")
         expect(start).to_be_visible()
         assert "year=" not in page.url and "quarter=" not in page.url  # only what it reads
+
+
+def test_on_a_phone_the_dashboard_gives_its_charts_as_tables(live_server):
+    """A chart drawn for a desktop shrinks to unreadable labels on a phone: the table beside it
+    gives the same figures."""
+    with browser_page(locale="fr-FR", viewport={"width": 360, "height": 740}) as page:
+        sign_in(page, live_server, "rh@example.org")
+        page.goto(f"{live_server}/reports")
+        expect(page.locator("svg.chart")).to_be_hidden()
+        expect(page.get_by_role("table", name="Achèvements par mois")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.set_viewport_size({"width": 1280, "height": 900})
+        expect(page.locator("svg.chart")).to_be_visible()
