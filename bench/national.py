@@ -72,6 +72,10 @@ EXPORTS = {
     "people enrolled this year, HR of the biggest ministry, XLSX": (
         "/reports/list/enrolled.xlsx", "hr"),
     "overdue courses, administrator, CSV": ("/overdue?format=csv", "admin"),
+    "staff of the biggest ministry in the import's format, HR, CSV": (
+        "/staff/export?format=csv", "hr"),
+    "staff of the biggest ministry in the import's format, HR, XLSX": (
+        "/staff/export?format=xlsx", "hr"),
 }
 EXPORT_PROBE_S = 0.25
 IMPORT_ROWS = 100_000

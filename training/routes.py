@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from training import agencies, audit, auth, import_template, importing, staff
+from training import agencies, audit, auth, import_template, importing, staff, staff_export
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
+from training.exports import table_download
 from training.i18n import LANGUAGE_COOKIE, current_language, gettext
 from training.models import LANGUAGES, MANAGERS, READERS, Agency, Role
 from training.notifications import absolute_url
@@ -318,6 +319,21 @@ async def staff_list(request: Request) -> Response:
     )
 
 
+async def export_staff(request: Request) -> Response:
+    """The staff list's people, as its search found them, in the import's format."""
+    me = require_role(request, *MANAGERS)
+    file_format = request.query_params.get("format", "csv")
+    if file_format not in FORMATS:
+        raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
+    query = staff_export.exported_staff(
+        me, request.query_params.get("q", "").strip(), request.query_params.get("inactive") == "1"
+    )
+    filename = f"agents-{auth.now():%Y-%m-%d}.{file_format}"
+    return await table_download(
+        request, staff_export.COLUMNS, staff_export.export_rows(query), file_format, filename
+    )
+
+
 async def _staff_or_404(request: Request):
     me = require_role(request, *MANAGERS)
     person = await staff.staff_in_scope(me, request.path_params["staff_id"])
@@ -518,6 +534,7 @@ routes = [
     ),
     Route("/staff", staff_list, name="training:staff"),
     Route("/staff/new", staff_form, methods=["GET", "POST"], name="training:staff_new"),
+    Route("/staff/export", export_staff, name="training:staff_export"),
     Route("/staff/import", staff_import, methods=["GET", "POST"], name="training:staff_import"),
     Route(
         "/staff/import/model.xlsx",

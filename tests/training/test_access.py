@@ -55,6 +55,7 @@ async def test_staff_routes_by_role_and_agency(client, world, actor, target, met
 
 PAGES = [
     "/staff",
+    "/staff/export",
     "/staff/new",
     "/staff/import",
     "/agencies",
@@ -66,8 +67,8 @@ PAGES = [
 ALLOWED = {
     "learner_a": set(),
     "reporter": {"/agencies"},
-    "hr_min1": {"/staff", "/staff/new", "/staff/import", "/agencies"},
-    "hr_min2": {"/staff", "/staff/new", "/staff/import", "/agencies"},
+    "hr_min1": {"/staff", "/staff/export", "/staff/new", "/staff/import", "/agencies"},
+    "hr_min2": {"/staff", "/staff/export", "/staff/new", "/staff/import", "/agencies"},
     "admin": set(PAGES),
 }
 
