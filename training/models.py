@@ -181,7 +181,9 @@ class OutboxMessage(Model):
     # A message queued unrendered (no subject yet): its template is `kind`, its values these,
     # rendered when sent or shown. A large staff import queues its password links this way.
     context = fields.JSONField(null=True)
-    # Bodies holding a secret (a password-set link) are wiped once the message is sent.
+    # Bodies holding a secret (a password-set link) are wiped once the message is sent, and
+    # are sent first: the link expires in a week, and a rule on the nation queues a million
+    # notices ahead of it.
     sensitive = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
     # When the next try may start: a sender claims a message by moving this forward.
@@ -193,7 +195,7 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox_message"
         ordering = ["-id"]
-        indexes = (("staff_id",),)
+        indexes = (("staff_id",), ("sensitive", "sent_at"))
 
 
 # The longest export link (path and query) a prepared export keeps.

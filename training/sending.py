@@ -141,12 +141,15 @@ async def send_pending(smtp: SmtpSettings, at: datetime, until: datetime) -> Sen
 
 
 async def _due(at: datetime) -> list[int]:
-    return (
-        await OutboxMessage.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=at)
-        .order_by("id")
-        .limit(BATCH)
-        .values_list("id", flat=True)
-    )
+    """The next batch to send: messages holding a password link before the others, each kind
+    in the order queued. A link expires in a week; behind a rule's million notices, sent at a
+    relay's pace, it could wait for days."""
+    due = OutboxMessage.filter(sent_at=None, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=at)
+    for batch in (due.filter(sensitive=True), due):
+        found = await batch.order_by("id").limit(BATCH).values_list("id", flat=True)
+        if found:
+            return found
+    return []
 
 
 async def _send_batch(

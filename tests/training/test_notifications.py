@@ -162,6 +162,25 @@ async def test_a_run_sends_batch_after_batch_for_its_time(world, inbox, monkeypa
     assert "no longer exists" in (await OutboxMessage.get(id=first.id)).last_error
 
 
+async def test_password_links_leave_before_the_notices_queued_ahead_of_them(
+    world, inbox, monkeypatch
+):
+    """A link expires in a week: it does not wait behind a rule's notices."""
+    monkeypatch.setattr(sending, "BATCH", 1)
+    monkeypatch.setattr(notifications, "SENDING_FOR", timedelta(0))
+    await assign_min2(world)
+    assert (await notifications.run_notifications()).waiting == 2  # queued, not sent yet
+    await save_staff(
+        StaffFields("NEW-8", "Karim Nouveau", "karim@example.org", "MIN1-A"), actor=world.hr_dir_a
+    )
+    monkeypatch.setattr(notifications, "SENDING_FOR", timedelta(minutes=10))
+    report = await notifications.run_notifications()
+    assert (report.sent, report.waiting) == (3, 0)
+    first, *others = [message["To"] for message in inbox.received]
+    assert first == "karim@example.org"
+    assert sorted(others) == ["hr2@example.org", "l-2@example.org"]
+
+
 async def test_a_server_out_of_reach_ends_the_run(world):
     """Not a fault of the messages: one records the error, the others wait untried."""
     with socket.socket() as probe:
