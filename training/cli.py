@@ -78,6 +78,8 @@ async def cmd_staff_import(args, settings) -> None:
         f"{args.file}: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged."
     )
+    if report.deactivated or report.reactivated:
+        print(f"Of them: {report.deactivated} deactivated, {report.reactivated} reactivated.")
     if report.password_links:
         print("Password-set links for the new accounts (also sent by email, valid 7 days):")
         for staff, token in report.password_links:

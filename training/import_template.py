@@ -38,6 +38,10 @@ COLUMN_HELP = {
     "job_title": N_("Fonction ou intitulé du poste."),
     "language": N_("Langue des cours et des courriels : fr, ar ou en."),
     "role": N_("Facultatif. Rôle sur la plateforme, learner (apprenant) si la case est vide."),
+    "active": N_(
+        "Facultatif. no désactive un agent parti (il ne peut plus se connecter, son historique "
+        "est conservé), yes le réactive ; vide, rien ne change. Un nouvel agent est actif."
+    ),
 }
 
 
@@ -68,7 +72,7 @@ async def staff_template(actor: Staff, language: str) -> bytes:
     workbook = Workbook()
     staff_sheet = workbook.active
     staff_sheet.title = gettext("Agents")
-    _header(staff_sheet, columns, [22, 30, 34, 16, 30, 12, 12])
+    _header(staff_sheet, columns, [22, 30, 34, 16, 30, 12, 12, 10])
     number = get_column_letter(columns.index("registration_number") + 1)
     staff_sheet.column_dimensions[number].number_format = "@"  # "00123" stays "00123"
 
@@ -90,6 +94,7 @@ async def staff_template(actor: Staff, language: str) -> bytes:
     roles = [str(role) for role in assignable_roles(actor)]
     shown_roles = ", ".join(roles)
     _pick_list(staff_sheet, "role", f'"{",".join(roles)}"', shown_roles)
+    _pick_list(staff_sheet, "active", '"yes,no"', gettext("yes ou no"))
 
     help_sheet = workbook.create_sheet(gettext("Notice"))
     _header(help_sheet, [gettext("Colonne"), gettext("Contenu")], [22, 100])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from tortoise.transactions import in_transaction
@@ -25,7 +26,10 @@ REQUIRED_COLUMNS = [
     "job_title",
     "language",
 ]
-OPTIONAL_COLUMNS = ["role"]
+OPTIONAL_COLUMNS = ["role", "active"]
+# The `active` column: "no" deactivates a known person who left, "yes" brings them back; empty
+# leaves them as they are (new people are active).
+ACTIVE = {"yes": True, "no": False}
 CHUNK = 500
 _INSERT_STAFF = """
 INSERT INTO staff (registration_number, full_name, email, agency_id, job_title, language, role,
@@ -47,6 +51,7 @@ class _Known(NamedTuple):
     job_title: str
     language: str
     role: Role
+    is_active: bool
 
 
 _KNOWN_COLUMNS = ", ".join(field for field in _Known._fields)
@@ -63,6 +68,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deactivated: int = 0  # among the updated
+    reactivated: int = 0  # among the updated
     password_links: list[tuple[Staff, str]] = field(default_factory=list)
 
 
@@ -93,12 +100,39 @@ async def _create_staff(values: list[dict]) -> list[Staff]:
     ]
 
 
+async def _deactivate(people: list[_Known], at: datetime, *, actor: Staff | None, ip: str) -> None:
+    """Leavers as the staff page ends one account: no more sign-in from this moment, their
+    history kept."""
+    ids = [{"id": person.id} for person in people]
+    await sql.each(
+        "UPDATE staff SET is_active = :no, deactivated_at = :at WHERE id = :id",
+        [{**each, "no": False, "at": at} for each in ids],
+    )
+    await sql.each("DELETE FROM session WHERE staff_id = :id", ids)
+    await sql.each("DELETE FROM password_token WHERE staff_id = :id AND used_at IS NULL", ids)
+    entries = [(person.registration_number, "") for person in people]
+    await audit.record_many("staff.deactivated", entries, actor=actor, ip=ip, at=at)
+
+
+async def _reactivate(people: list[_Known], at: datetime, *, actor: Staff | None, ip: str) -> None:
+    await sql.each(
+        "UPDATE staff SET is_active = :yes, deactivated_at = NULL WHERE id = :id",
+        [{"id": person.id, "yes": True} for person in people],
+    )
+    entries = [(person.registration_number, "") for person in people]
+    await audit.record_many("staff.reactivated", entries, actor=actor, ip=ip, at=at)
+
+
 async def _check(
     rows: list[Row], actor: Staff | None
-) -> tuple[list[Problem], list[StaffFields], dict, dict[str, _Known]]:
+) -> tuple[list[Problem], list[StaffFields], list[bool | None], dict, dict[str, _Known]]:
     problems: list[Problem] = []
     assignable = assignable_roles(actor)
-    records = [StaffFields(**row.values).normalised() for row in rows]
+    records = [
+        StaffFields(**{k: v for k, v in row.values.items() if k != "active"}).normalised()
+        for row in rows
+    ]
+    actives = [row.values.get("active", "").strip().lower() for row in rows]
     agencies = {a.code: a for a in await Agency.filter(code__in={r.agency_code for r in records})}
     existing = {
         row["registration_number"]: _Known(**{**row, "role": Role(row["role"])})
@@ -118,7 +152,7 @@ async def _check(
         )
     }
     first_line: dict[tuple[str, str], int] = {}
-    for row, record in zip(rows, records, strict=True):
+    for row, record, active in zip(rows, records, actives, strict=True):
         line = row.line
         problems += field_problems(record, line, actor)
         for column in ("registration_number", "email"):
@@ -180,6 +214,7 @@ async def _check(
                     ),
                 )
             )
+        problems += _activity_problems(active, line, current, actor)
         owner = email_owners.get(record.email)
         if owner and owner != record.registration_number:
             problems.append(
@@ -193,7 +228,25 @@ async def _check(
                     ),
                 )
             )
-    return problems, records, agencies, existing
+    return problems, records, [ACTIVE.get(active) for active in actives], agencies, existing
+
+
+def _activity_problems(
+    active: str, line: int, current: _Known | None, actor: Staff | None
+) -> list[Problem]:
+    """What is wrong with a row's `active` value: a departure is for a known person, and no
+    officer ends their own account."""
+    if not active:
+        return []
+    if active not in ACTIVE:
+        message = _("« %(value)s » : yes (actif) ou no (parti), ou vide", value=active)
+    elif active == "no" and current is None:
+        message = _("no pour un agent inconnu : un départ concerne un agent déjà enregistré")
+    elif active == "no" and actor is not None and current.id == actor.id:
+        message = _("vous ne pouvez pas désactiver votre propre compte")
+    else:
+        return []
+    return [Problem(line, "active", message)]
 
 
 async def import_staff(
@@ -205,7 +258,7 @@ async def import_staff(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Create new staff and update known ones; any problem rejects the whole file."""
-    problems, records, agencies, existing = await _check(rows, actor)
+    problems, records, activity, agencies, existing = await _check(rows, actor)
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: (p.line, p.column)))
     report = ImportReport()
@@ -213,9 +266,11 @@ async def import_staff(
     updates: dict[tuple[str, ...], list[dict]] = {}  # by the columns they change
     role_changes: list[tuple[str, str]] = []  # (registration number, "old -> new")
     moved: list[int] = []  # known people now in another agency: their history changes
+    leaving: list[_Known] = []
+    returning: list[_Known] = []
     at = now()
     async with in_transaction():
-        for done, record in enumerate(records, start=1):
+        for done, (record, active) in enumerate(zip(records, activity, strict=True), start=1):
             values = {
                 "full_name": record.full_name,
                 "email": record.email,
@@ -249,6 +304,10 @@ async def import_staff(
                     updates.setdefault(tuple(changed), []).append(
                         {"id": current.id, "role": role.value, **values}
                     )
+                comes_or_goes = active is not None and active != current.is_active
+                if comes_or_goes:
+                    (returning if active else leaving).append(current)
+                if changed or comes_or_goes:
                     report.updated += 1
                 else:
                     report.unchanged += 1
@@ -261,6 +320,9 @@ async def import_staff(
             assignments = ", ".join(f"{column} = :{column}" for column in columns)
             await sql.each(f"UPDATE staff SET {assignments} WHERE id = :id", people)
         await audit.record_many("staff.role_changed", role_changes, actor=actor, ip=ip, at=at)
+        await _deactivate(leaving, at, actor=actor, ip=ip)
+        await _reactivate(returning, at, actor=actor, ip=ip)
+        report.deactivated, report.reactivated = len(leaving), len(returning)
         created = await _create_staff(new_staff)
         report.password_links = await issue_password_links(created)
         report.created = len(created)
@@ -268,8 +330,8 @@ async def import_staff(
             "staff.imported",
             actor=actor,
             target=filename,
-            detail=f"créés {report.created}, mis à jour {report.updated}, "
-            f"inchangés {report.unchanged}",
+            detail=f"créés {report.created}, mis à jour {report.updated} (dont désactivés "
+            f"{report.deactivated}, réactivés {report.reactivated}), inchangés {report.unchanged}",
             ip=ip,
         )
     if progress:
@@ -279,7 +341,8 @@ async def import_staff(
     # every known person of a file, a re-import of 100,000 unchanged people ran the history's
     # statements over all their ids (the first one alone 0.5 s on the national set).
     async with asyncio.TaskGroup() as group:
-        group.create_task(events.staff_changed.announce(moved))
+        changed_people = [*moved, *(person.id for person in leaving + returning)]
+        group.create_task(events.staff_changed.announce(sorted(set(changed_people))))
         group.create_task(
             events.staff_created.announce(
                 [events.NewAccount(staff, token) for staff, token in report.password_links]

@@ -13,8 +13,12 @@ from training.models import Role, Staff
 from training.staff import assignable_roles, staff_query
 
 COLUMNS = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
-# What each column is read from.
-_FIELDS = {"agency_code": "agency__code"}
+# What each column is read from, and how it is written.
+_FIELDS = {"agency_code": "agency__code", "active": "is_active"}
+_WRITTEN = {
+    "role": lambda role: Role(role).value,
+    "is_active": lambda active: "yes" if active else "no",
+}
 
 
 def exported_staff(actor: Staff, search: str = "", include_inactive: bool = False) -> QuerySet:
@@ -32,6 +36,6 @@ async def export_rows(query: QuerySet) -> AsyncIterator[list[list[object]]]:
     fields = [_FIELDS.get(column, column) for column in COLUMNS]
     async for batch in values_in_batches(query, *fields):
         yield [
-            [Role(row[field]).value if field == "role" else row[field] for field in fields]
+            [_WRITTEN[field](row[field]) if field in _WRITTEN else row[field] for field in fields]
             for row in batch
         ]

@@ -17,6 +17,7 @@ HEADER = [
     "job_title",
     "language",
     "role",
+    "active",
 ]
 
 
@@ -43,8 +44,9 @@ async def test_an_officer_exports_the_people_they_manage_by_name(client, world):
         "Juriste",
         "fr",
         "learner",
+        "yes",
     ]
-    assert rows[1][-1] == "hr"
+    assert rows[1][-2] == "hr"
     event = await AuditEvent.get(action="export.downloaded")
     assert event.actor_id == world.hr_min1.id and event.target.startswith("/staff/export")
 
@@ -57,13 +59,23 @@ async def test_the_export_follows_the_search_and_the_leavers_choice(client, worl
     active = csv_rows(await client.get("/staff/export?format=csv"))
     assert gone.registration_number not in [row[0] for row in active]
     everyone = csv_rows(await client.get("/staff/export?format=csv&inactive=1"))
-    assert gone.registration_number in [row[0] for row in everyone]
+    assert {row[0]: row[-1] for row in everyone[1:]}[gone.registration_number] == "no"
+
+
+async def test_a_file_with_its_leavers_imported_again_changes_nothing(client, world):
+    await add_staff("L-GONE", world.dir_b, is_active=False)
+    await client.login("hr1@example.org")
+    response = await client.get("/staff/export?format=csv&inactive=1")
+    rows = read_staff_file("agents.csv", response.content)
+    report = await import_staff(rows, actor=world.hr_min1, filename="agents.csv")
+    assert (report.updated, report.unchanged) == (0, 5)
+    assert not (await Staff.get(registration_number="L-GONE")).is_active
 
 
 async def test_an_administrator_exports_every_role(client, world):
     await client.login("adm1@example.org")
     rows = csv_rows(await client.get("/staff/export?format=csv"))
-    roles = {row[0]: row[-1] for row in rows[1:]}
+    roles = {row[0]: row[-2] for row in rows[1:]}
     assert roles["ADM1"] == "admin" and roles["REP1"] == "reporter" and roles["L-2"] == "learner"
 
 

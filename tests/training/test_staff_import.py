@@ -5,11 +5,12 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from reports.models import StaffMembership
 from tests.conftest import add_agency, shown
 from training import routes as training_routes
 from training.importing import ImportRejected, import_staff, read_staff_file
 from training.models import AuditEvent, PasswordToken, Staff
-from training.staff import search_staff, staff_for_password_token
+from training.staff import issue_password_link, search_staff, staff_for_password_token
 
 HEADER = "registration_number,full_name,email,agency_code,job_title,language,role"
 GOOD = [
@@ -123,6 +124,50 @@ async def test_role_changes_of_a_file_are_audited_each(world):
     assert events[0].at is not None
 
 
+async def test_leavers_are_deactivated_and_returners_reactivated_by_the_file(
+    client, make_client, world
+):
+    """`active`: no ends a known person's account as the staff page does, yes brings it back."""
+    learner = make_client("198.51.100.60")
+    await learner.login("l-a@example.org")
+    await issue_password_link(world.learner_b)
+    lines = [
+        "L-A,Agent L-A,l-a@example.org,MIN1-A,,fr,,no",
+        "L-B,Agent L-B,l-b@example.org,MIN1-B,,fr,,NO",
+        "HRA,Agent HRA,hra@example.org,MIN1-A,,fr,hr,yes",  # active already: unchanged
+    ]
+    report = await run_import(csv_file(HEADER + ",active", *lines), world.hr_min1)
+    assert (report.updated, report.unchanged, report.deactivated) == (2, 1, 2)
+    left = await Staff.get(registration_number="L-A")
+    assert not left.is_active and left.deactivated_at is not None
+    assert (await learner.get("/account")).status_code == 303  # signed out at once
+    assert not await PasswordToken.filter(staff_id=world.learner_b.id, used_at=None).exists()
+    events = await AuditEvent.filter(action="staff.deactivated").order_by("target")
+    assert [(e.target, e.actor_id) for e in events] == [
+        ("L-A", world.hr_min1.id),
+        ("L-B", world.hr_min1.id),
+    ]
+    # Their membership of the agency ends: they no longer count in its headcount.
+    assert await StaffMembership.filter(staff_id=left.id, ended_at=None).count() == 0
+
+    back = await run_import(csv_file(HEADER + ",active", lines[0][:-2] + "yes"), world.hr_min1)
+    assert (back.updated, back.reactivated) == (1, 1)
+    returned = await Staff.get(registration_number="L-A")
+    assert returned.is_active and returned.deactivated_at is None
+    assert await AuditEvent.filter(action="staff.reactivated", target="L-A").exists()
+    assert await StaffMembership.filter(staff_id=left.id, ended_at=None).count() == 1
+    assert (await learner.login("l-a@example.org")).status_code == 303
+
+
+async def test_the_import_page_counts_departures(client, world):
+    await client.login("hr1@example.org")
+    line = "L-B,Agent L-B,l-b@example.org,MIN1-B,,fr,,no"
+    files = {"file": ("departs.csv", csv_file(HEADER + ",active", line), "text/csv")}
+    text = shown(await client.submit("/staff/import", files=files))
+    assert "0 agent(s) créé(s), 1 mis à jour, 0 inchangé(s)." in text
+    assert "Parmi les agents mis à jour : 1 désactivé(s), 0 réactivé(s)." in text
+
+
 async def test_role_change_by_import_is_audited(world):
     await run_import(csv_file(HEADER, *GOOD), world.hr_min1)
     promoted = GOOD[0] + "hr"
@@ -181,6 +226,18 @@ ERROR_CASES = {
         "n'est pas en UTF-8",
     ),
     "empty file": (b"", "le fichier est vide"),
+    "an active value that is neither yes nor no": (
+        csv_file(HEADER + ",active", "L-A,Agent L-A,l-a@example.org,MIN1-A,,fr,,parti"),
+        "ligne 2, colonne active : « parti » : yes (actif) ou no (parti), ou vide",
+    ),
+    "a departure of someone unknown": (
+        csv_file(HEADER + ",active", GOOD[0] + ",no"),
+        "ligne 2, colonne active : no pour un agent inconnu",
+    ),
+    "the officer's own departure": (
+        csv_file(HEADER + ",active", "HR1,Agent HR1,hr1@example.org,MIN1,,fr,hr,no"),
+        "ligne 2, colonne active : vous ne pouvez pas désactiver votre propre compte",
+    ),
 }
 
 
@@ -280,7 +337,7 @@ async def test_the_model_file_lists_the_scope_and_imports_as_filled_in(client, w
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Agents", "Administrations", "Notice"]
     sheet = book["Agents"]
-    assert [cell.value for cell in sheet[1]] == HEADER.split(",")
+    assert [cell.value for cell in sheet[1]] == [*HEADER.split(","), "active"]
     assert sheet.column_dimensions["A"].number_format == "@"
     lists = {
         str(rule.sqref).split(":")[0]: rule.formula1
@@ -290,6 +347,7 @@ async def test_the_model_file_lists_the_scope_and_imports_as_filled_in(client, w
         "D2": "'Administrations'!$A$2:$A$5",
         "F2": '"fr,ar,en"',
         "G2": '"learner,hr"',
+        "H2": '"yes,no"',
     }
     agencies = [row[0] for row in book["Administrations"].iter_rows(min_row=2, values_only=True)]
     assert agencies == ["MIN1", "MIN1-A", "MIN1-B", "MIN1-EST"]  # MIN2 is another HR's
