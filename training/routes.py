@@ -299,21 +299,33 @@ async def agency_import(request: Request) -> Response:
 # --- staff -----------------------------------------------------------------------------------
 
 
+async def _staff_filters(request: Request) -> dict:
+    """The staff list's narrowing, as the list and its export read it from the query."""
+    params = request.query_params
+    code = params.get("agency", "").strip().upper()
+    return {
+        "search": params.get("q", "").strip(),
+        "include_inactive": params.get("inactive") == "1",
+        "agency_ids": await staff.agency_and_below(code) if code else None,
+    }
+
+
 async def staff_list(request: Request) -> Response:
     me = require_role(request, *MANAGERS)
-    search = request.query_params.get("q", "").strip()
-    include_inactive = request.query_params.get("inactive") == "1"
+    filters = await _staff_filters(request)
     size = request.app.state.settings.page_size
     number = page_number(request)
-    rows, total = await staff.search_staff(me, search, number, size, include_inactive)
+    rows, total = await staff.search_staff(me, page=number, page_size=size, **filters)
     return render(
         request,
         "training/staff_list.html",
         {
             "rows": rows,
             "page": Page(number, size, total),
-            "q": search,
-            "inactive": include_inactive,
+            "q": filters["search"],
+            "inactive": filters["include_inactive"],
+            "agency_code": request.query_params.get("agency", "").strip().upper(),
+            "agencies": await staff.agency_choices(me),
             "roles": ROLE_LABELS,
         },
     )
@@ -325,9 +337,7 @@ async def export_staff(request: Request) -> Response:
     file_format = request.query_params.get("format", "csv")
     if file_format not in FORMATS:
         raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
-    query = staff_export.exported_staff(
-        me, request.query_params.get("q", "").strip(), request.query_params.get("inactive") == "1"
-    )
+    query = staff_export.exported_staff(me, **await _staff_filters(request))
     filename = f"agents-{auth.now():%Y-%m-%d}.{file_format}"
     return await table_download(
         request, staff_export.COLUMNS, staff_export.export_rows(query), file_format, filename

@@ -117,12 +117,21 @@ def field_problems(fields: StaffFields, line: int, actor: Staff | None) -> list[
     return problems
 
 
-def staff_query(actor: Staff, search: str = "", include_inactive: bool = False):
+def staff_query(
+    actor: Staff,
+    search: str = "",
+    include_inactive: bool = False,
+    agency_ids: list[int] | None = None,
+):
+    """The people of the actor's scope the staff list shows: found by words, the leavers only
+    when asked, and only those of `agency_ids` when given (see `agency_and_below`)."""
     query = (
         Staff.filter(agency_id__in=Subquery(scope_agencies(actor).values("id")))
         if actor.role == Role.HR
         else Staff.all()
     )
+    if agency_ids is not None:
+        query = query.filter(agency_id__in=agency_ids)
     if not include_inactive:
         query = query.filter(is_active=True)
     for word in search.split():
@@ -130,10 +139,23 @@ def staff_query(actor: Staff, search: str = "", include_inactive: bool = False):
     return query
 
 
+async def agency_and_below(code: str) -> list[int]:
+    """The ids of an agency and its sub-agencies; none for an unknown code."""
+    agency = await Agency.get_or_none(code=code.strip().upper())
+    if agency is None:
+        return []
+    return await Agency.filter(path__startswith=agency.path).values_list("id", flat=True)
+
+
 async def search_staff(
-    actor: Staff, search: str, page: int, page_size: int, include_inactive: bool = False
+    actor: Staff,
+    search: str,
+    page: int,
+    page_size: int,
+    include_inactive: bool = False,
+    agency_ids: list[int] | None = None,
 ) -> tuple[list[Staff], int]:
-    query = staff_query(actor, search, include_inactive)
+    query = staff_query(actor, search, include_inactive, agency_ids)
     total = await query.count()
     rows = (
         await query.order_by("full_name", "id")

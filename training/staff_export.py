@@ -21,11 +21,16 @@ _WRITTEN = {
 }
 
 
-def exported_staff(actor: Staff, search: str = "", include_inactive: bool = False) -> QuerySet:
+def exported_staff(
+    actor: Staff,
+    search: str = "",
+    include_inactive: bool = False,
+    agency_ids: list[int] | None = None,
+) -> QuerySet:
     """The people of the staff list the actor may change by import (an HR officer's file
     leaves out the administrators' and reporters' accounts of their agencies), by name."""
     return (
-        staff_query(actor, search, include_inactive)
+        staff_query(actor, search, include_inactive, agency_ids)
         .filter(role__in=assignable_roles(actor))
         .order_by("full_name", "id")
     )

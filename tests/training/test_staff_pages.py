@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import add_staff, shown
+from tests.conftest import add_agency, add_staff, shown
 from training.models import AuditEvent, Staff
 
 NEW = {
@@ -33,6 +33,23 @@ async def test_search_and_pages(client, world):
     assert "Aucun agent ne correspond." in nobody and "au-delà" not in nobody
     by_number = shown(await client.get("/staff?q=P-3"))
     assert "1 agent" in by_number and "Personne 3" in by_number
+
+
+async def test_the_list_narrows_to_an_agency_and_its_sub_agencies(client, world):
+    sub = await add_agency("MIN1-A-1", parent="MIN1-A")
+    await add_staff("S-1", sub, full_name="Agent Zouhair")
+    await client.login("hr1@example.org")
+    page = shown(await client.get("/staff?agency=min1-a"))
+    assert "3 agents" in page  # HRA and L-A in MIN1-A, S-1 below it
+    assert "Agent Zouhair" in page and "Agent L-B" not in page
+    assert '<option value="MIN1-A" selected>' in page
+    below = shown(await client.get("/staff?agency=MIN1-A-1"))
+    assert "1 agent" in below and "Agent Zouhair" in below and "Agent L-A" not in below
+    # Another officer's agency, or an unknown code, finds no one.
+    assert "Aucun agent ne correspond." in shown(await client.get("/staff?agency=MIN2"))
+    assert "Aucun agent ne correspond." in shown(await client.get("/staff?agency=NOPE"))
+    exported = (await client.get("/staff/export?format=csv&agency=MIN1-A")).text
+    assert [line.split(",")[0] for line in exported.splitlines()[1:]] == ["HRA", "L-A", "S-1"]
 
 
 async def test_create_gives_a_one_time_link_that_sets_the_password(
