@@ -311,6 +311,19 @@ async def test_import_page_lists_problems(client, world):
     assert "ligne 3, colonne email" in text
 
 
+async def test_a_file_of_many_faulty_rows_lists_the_first_problems(client, world):
+    """A wrong column across a national file is thousands of problems: the page stays light."""
+    await client.login("hr1@example.org")
+    lines = [f"N-{n},Agent {n},agent{n}@example.org,MIN1-A,,de," for n in range(205)]
+    files = {"file": ("agents.csv", csv_file(HEADER, *lines), "text/csv")}
+    response = await client.submit("/staff/import", files=files)
+    assert response.status_code == 400
+    text = shown(response)
+    assert "205 problèmes : rien n'a été enregistré" in text
+    assert text.count("n'est pas une langue proposée") == 200
+    assert "5 autres problèmes ne sont pas listés" in text
+
+
 async def test_import_page_without_file(client, world):
     await client.login("hr1@example.org")
     response = await client.submit("/staff/import", files={"file": ("", b"", "text/csv")})
