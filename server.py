@@ -47,7 +47,16 @@ from reports.evidence_pages import routes as reports_evidence_routes
 from reports.membership import open_memberships, record_staff_changes
 from reports.routes import routes as reports_routes
 from training import cli as training_cli
-from training import database, events, exports, notifications, pages, passwords, scheduler
+from training import (
+    database,
+    events,
+    exports,
+    import_process,
+    notifications,
+    pages,
+    passwords,
+    scheduler,
+)
 from training.auth import SessionBackend, on_auth_error
 from training.export_pages import routes as export_routes
 from training.i18n import LanguageMiddleware
@@ -158,6 +167,7 @@ class Settings:
 def wire(settings: Settings) -> None:
     """Settings the packages keep, and who listens to which event: for the app and the CLI."""
     passwords.configure(settings.password_hashing)
+    import_process.configure(wire)
     certificate_issuer.configure(settings.public_url, settings.data_dir)
     course_completed.subscribe(issue_on_completion)
     events.staff_changed.subscribe(record_staff_changes)

@@ -8,7 +8,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from training import agencies, audit, auth, import_template, importing, staff, staff_export
+from training import (
+    agencies,
+    audit,
+    auth,
+    import_process,
+    import_template,
+    importing,
+    staff,
+    staff_export,
+)
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
 from training.exports import table_download
 from training.i18n import LANGUAGE_COOKIE, current_language, gettext
@@ -470,9 +479,13 @@ async def staff_import(request: Request) -> Response:
             raise importing.ImportRejected(
                 [Problem(0, "", gettext("choisissez un fichier à importer"))]
             )
-        rows = importing.read_staff_file(filename, data)
-        report = await importing.import_staff(
-            rows, actor=me, ip=client_ip(request), filename=filename
+        report = await import_process.import_file(
+            request.app.state.settings,
+            filename,
+            data,
+            actor=me,
+            ip=client_ip(request),
+            links_kept=IMPORT_LINKS_SHOWN,
         )
     except importing.ImportRejected as exc:
         return render(
@@ -481,15 +494,14 @@ async def staff_import(request: Request) -> Response:
             {"problems": exc.problems, "filename": filename},
             status=400,
         )
-    shown = report.password_links[:IMPORT_LINKS_SHOWN]
     return render(
         request,
         "training/staff_import.html",
         {
             "report": report,
             "filename": filename,
-            "links": [(person, password_link(token)) for person, token in shown],
-            "links_not_shown": len(report.password_links) - len(shown),
+            "links": [(person, password_link(token)) for person, token in report.password_links],
+            "links_not_shown": report.created - len(report.password_links),
         },
     )
 

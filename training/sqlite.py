@@ -82,7 +82,7 @@ def _with_nul_escaped(query: str) -> str:
     return query.replace("\x00", "'||CHAR(0)||'")
 
 
-def _in_memory(file_path: str) -> bool:
+def in_memory(file_path: str) -> bool:
     return file_path == ":memory:" or "mode=memory" in file_path
 
 
@@ -281,7 +281,7 @@ class ImmediateSqliteClient(SqliteClient):
         kwargs.setdefault("synchronous", SYNCHRONOUS)
         super().__init__(file_path, **kwargs)
         # An in-memory database exists only in its own connection.
-        self._reader_count = 0 if _in_memory(file_path) else READERS
+        self._reader_count = 0 if in_memory(file_path) else READERS
         self._idle_readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._opening_readers = asyncio.Lock()
         self._inline_reader: sqlite3.Connection | None = None

@@ -7,9 +7,10 @@ from openpyxl import Workbook, load_workbook
 
 from reports.models import StaffMembership
 from tests.conftest import add_agency, shown
+from training import import_process
 from training import routes as training_routes
 from training.importing import ImportRejected, import_staff, read_staff_file
-from training.models import AuditEvent, PasswordToken, Staff
+from training.models import AuditEvent, OutboxMessage, PasswordToken, Staff
 from training.staff import issue_password_link, search_staff, staff_for_password_token
 
 HEADER = "registration_number,full_name,email,agency_code,job_title,language,role"
@@ -309,6 +310,43 @@ async def test_import_page_lists_problems(client, world):
     text = shown(response)
     assert "rien n'a été enregistré" in text
     assert "ligne 3, colonne email" in text
+
+
+async def test_a_large_file_is_imported_in_a_process_of_its_own(client, world, monkeypatch):
+    """The same import, page and audit as in the worker, done by a process started for it."""
+    monkeypatch.setattr(import_process, "LARGE_FILE_BYTES", 0)
+    started = monkeypatch_spawns(monkeypatch)
+    await client.login("hr1@example.org")
+    await client.submit("/language", {"language": "en"})
+    files = {"file": ("agents.csv", csv_file(HEADER, *GOOD), "text/csv")}
+    text = shown(await client.submit("/staff/import", files=files))
+    assert started == [1]
+    assert "agents.csv imported: 3 staff member(s) created, 0 updated, 0 unchanged." in text
+    assert text.count("/password/set/") == 3 and "Amina Kettani (N-100)" in text
+    hind = await Staff.get(registration_number="N-102").prefetch_related("agency")
+    assert hind.agency.code == "MIN1" and hind.role == "hr"
+    event = await AuditEvent.get(action="staff.imported")
+    assert event.actor_id == world.hr_min1.id and event.ip == "203.0.113.7"
+    # The new accounts' subscribers ran there too: each has their email waiting.
+    assert await OutboxMessage.filter(kind="password_link").count() == 3
+
+    bad = {"file": ("agents.csv", ERROR_CASES["bad language"][0], "text/csv")}
+    refused = await client.submit("/staff/import", files=bad)
+    assert refused.status_code == 400 and started == [2]
+    assert "line 2, column language: “de” is not an available language" in shown(refused)
+
+
+def monkeypatch_spawns(monkeypatch) -> list[int]:
+    """Counts the processes started for imports."""
+    started = [0]
+    pool = import_process.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        started[0] += 1
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(import_process, "ProcessPoolExecutor", counted)
+    return started
 
 
 async def test_a_file_of_many_faulty_rows_lists_the_first_problems(client, world):
