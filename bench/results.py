@@ -23,6 +23,8 @@ def import_line(staff_import: dict) -> str:
     what = f"staff import, {rows} rows"
     if changed:
         what = f"staff re-import, {rows} known rows, {changed} changed"
+    if "longest_other_ms" in staff_import:
+        what += f" (other requests waited at most {staff_import['longest_other_ms']:.0f} ms)"
     seconds, target = staff_import["seconds"], staff_import["target_s"]
     return (
         f"| {what} (`{staff_import['command']}`) | {seconds:.1f} s | - | < {target} s | "
