@@ -195,7 +195,7 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox_message"
         ordering = ["-id"]
-        indexes = (("staff_id",), ("sensitive", "sent_at"))
+        indexes = (("staff_id",), ("sensitive", "sent_at", "id"))
 
 
 # The longest export link (path and query) a prepared export keeps.

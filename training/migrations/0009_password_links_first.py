@@ -10,6 +10,6 @@ class Migration(migrations.Migration):
     operations = [
         ops.AddIndex(
             model_name='OutboxMessage',
-            index=Index(fields=['sensitive', 'sent_at']),
+            index=Index(fields=['sensitive', 'sent_at', 'id']),
         ),
     ]
