@@ -307,9 +307,6 @@ def _send_import(base: str, staff_csv: Path, session: str) -> None:
 def measure(work: Path, database_url: str, port: int) -> dict:
     env = dataset.environment(work, database_url)
     os.environ.update(env)
-    # The copy is brought to this version's schema, as a deployment's upgrade does.
-    subprocess.run([str(dataset.AMANE), "migrate"], env=env, cwd=dataset.ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
     found = asyncio.run(subjects(database_url))
     # The GCI page after the national figures: it takes people from their stored dashboard.
     pages = {

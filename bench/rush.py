@@ -68,7 +68,7 @@ def run(
         for driver in drivers:
             driver.join()
         elapsed = time.monotonic() - began
-        rss = servers.resident_mb(app.pid)
+        rss = servers.resident_mb(app.pid, workers=workers)
     records = rushdriver.records(outdir)
     acked = acknowledged(records)
     database = asyncio.run(checks.inspect(database_url, [e["number"] for e in learners], acked))

@@ -82,12 +82,13 @@ def _own_mb(pid: int, field: str = "VmRSS:") -> float:
     return 0.0
 
 
-def resident_mb(pid: int, *, peak: bool = False) -> float:
+def resident_mb(pid: int, *, peak: bool = False, workers: int = 1) -> float:
     """The resident memory (VmRSS, or its peak VmHWM) of one worker in MB: the server itself when
-    it is the worker, else the largest of its child processes (the workers of a server started
-    with several)."""
+    it is the only worker, else the largest of its child processes (the workers of a server
+    started with several). A single worker's own children are not workers: a large staff
+    import's process, multiprocessing's resource tracker."""
     field = "VmHWM:" if peak else "VmRSS:"
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    if not children:
+    if workers == 1:
         return _own_mb(pid, field)
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return max(_own_mb(int(child), field) for child in children)
