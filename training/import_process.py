@@ -13,10 +13,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import multiprocessing
+import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from starlette.datastructures import UploadFile
 from tortoise import Tortoise
 
 from training import database
@@ -47,31 +51,38 @@ class NewPerson(NamedTuple):
     email: str
 
 
-async def import_file(
-    settings: Any, filename: str, data: bytes, *, actor: Staff, ip: str, links_kept: int
+async def import_upload(
+    settings: Any, upload: UploadFile, *, actor: Staff, ip: str, links_kept: int
 ) -> ImportReport:
-    """The file imported, here when small, else in a process of its own; the report keeps the
-    first `links_kept` password links (every new account has its link by email)."""
-    if len(data) < LARGE_FILE_BYTES or _wire is None or _in_memory(settings.database_url):
-        rows = read_staff_file(filename, data)
+    """The file sent imported, here when small, else in a process of its own which reads it
+    from a copy on disk (the worker never holds it whole); the report keeps the first
+    `links_kept` password links (every new account has its link by email)."""
+    filename = upload.filename or ""
+    size = upload.size if upload.size is not None else LARGE_FILE_BYTES
+    if size < LARGE_FILE_BYTES or _wire is None or _in_memory(settings.database_url):
+        rows = read_staff_file(filename, await upload.read())
         report = await import_staff(rows, actor=actor, ip=ip, filename=filename)
         return dataclasses.replace(report, password_links=report.password_links[:links_kept])
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        outcome = await asyncio.get_running_loop().run_in_executor(
-            pool,
-            _import_here,
-            _wire,
-            settings,
-            current_language.get(),
-            filename,
-            data,
-            actor.id,
-            ip,
-            links_kept,
-        )
-    finally:
-        pool.shutdown(wait=False)  # the process ends once it has answered
+    with tempfile.NamedTemporaryFile(prefix="amane-import-") as copy:
+        await upload.seek(0)
+        await asyncio.to_thread(shutil.copyfileobj, upload.file, copy)
+        copy.flush()
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            outcome = await asyncio.get_running_loop().run_in_executor(
+                pool,
+                _import_here,
+                _wire,
+                settings,
+                current_language.get(),
+                filename,
+                copy.name,
+                actor.id,
+                ip,
+                links_kept,
+            )
+        finally:
+            pool.shutdown(wait=False)  # the process ends once it has answered
     if isinstance(outcome, list):  # the problems that rejected the file
         raise ImportRejected(outcome)
     return outcome
@@ -89,15 +100,16 @@ def _import_here(
     settings: Any,
     language: str,
     filename: str,
-    data: bytes,
+    path: str,
     actor_id: int,
     ip: str,
     links_kept: int,
 ) -> ImportReport | list[Problem]:
-    """The import, run in the new process: its report, or the problems that rejected the file
-    (the exception's own arguments would not cross back)."""
+    """The import of the file at `path`, run in the new process: its report, or the problems
+    that rejected the file (the exception's own arguments would not cross back)."""
     wire(settings)
     current_language.set(language)
+    data = Path(path).read_bytes()
     return asyncio.run(_import(settings, filename, data, actor_id, ip, links_kept))
 
 

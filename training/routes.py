@@ -473,20 +473,22 @@ async def staff_import(request: Request) -> Response:
     me = require_role(request, *MANAGERS)
     if request.method == "GET":
         return render(request, "training/staff_import.html", {})
-    filename, data = await _uploaded(request)
+    filename = ""
     try:
-        if not filename:
-            raise importing.ImportRejected(
-                [Problem(0, "", gettext("choisissez un fichier à importer"))]
+        async with request.form(max_part_size=MAX_UPLOAD_BYTES) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise importing.ImportRejected(
+                    [Problem(0, "", gettext("choisissez un fichier à importer"))]
+                )
+            filename = upload.filename
+            report = await import_process.import_upload(
+                request.app.state.settings,
+                upload,
+                actor=me,
+                ip=client_ip(request),
+                links_kept=IMPORT_LINKS_SHOWN,
             )
-        report = await import_process.import_file(
-            request.app.state.settings,
-            filename,
-            data,
-            actor=me,
-            ip=client_ip(request),
-            links_kept=IMPORT_LINKS_SHOWN,
-        )
     except importing.ImportRejected as exc:
         return render(
             request,
