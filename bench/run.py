@@ -136,7 +136,11 @@ def national_figures(backend: Backend, args: argparse.Namespace, port: int) -> d
         url = national.copy_sqlite(args.national_data_dir, work)
     label = f"National data set, {backend.name} ({source})"
     if url:
-        return {label: national.measure(work, url, port)}
+        try:
+            return {label: national.measure(work, url, port)}
+        finally:
+            # A copy of the national SQLite set is 6 GB: a few runs kept filled a disk.
+            (work / "amane.sqlite3").unlink(missing_ok=True)
     small, small_url = (
         (backend.work / "rush", backend.url("rush")) if "rush" in args.only
         else backend.copy("national-small")
