@@ -213,18 +213,24 @@ def time_page(port: int, path: str, session: str, target_ms: int | None) -> dict
             "cold_ms": cold, "runs": 1 + len(runs), "target_ms": target_ms}
 
 
-def time_export(port: int, path: str, session: str) -> dict:
-    """One download's time and size, and the longest wait of a sign-in page opened meanwhile."""
-    base = f"http://127.0.0.1:{port}"
+def _while_probing(base: str, request, *args) -> tuple[object, float, list[float]]:
+    """`request(base, *args)`'s result and seconds, and the waits (ms) of a sign-in page opened
+    every EXPORT_PROBE_S meanwhile by another client."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         started = time.perf_counter()
-        download = pool.submit(_download, base, path, session)
+        running = pool.submit(request, base, *args)
         waits = []
         with httpx.Client(base_url=base) as probe:
-            while not download.done():
+            while not running.done():
                 waits.append(_get_ms(probe, "/login", {}) or PAGE_TIMEOUT_S * 1000)
-                concurrent.futures.wait([download], timeout=EXPORT_PROBE_S)
-        size, answered = download.result()
+                concurrent.futures.wait([running], timeout=EXPORT_PROBE_S)
+        return running.result(), started, waits
+
+
+def time_export(port: int, path: str, session: str) -> dict:
+    """One download's time and size, and the longest wait of a sign-in page opened meanwhile."""
+    (size, answered), started, waits = _while_probing(
+        f"http://127.0.0.1:{port}", _download, path, session)
     return {"path": path, "seconds": time.perf_counter() - started, "bytes": size,
             "answered_s": None if answered is None else answered - started,
             "prepared": answered is not None,
@@ -278,16 +284,8 @@ def time_web_import(port: int, work: Path, agencies: list[str], session: str) ->
     meanwhile is in the run's peak), and the longest wait of a sign-in page opened meanwhile."""
     staff_csv = work / "reimport-100k.csv"
     write_import_csv(staff_csv, agencies, changed=True)
-    base = f"http://127.0.0.1:{port}"
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        started = time.perf_counter()
-        sent = pool.submit(_send_import, base, staff_csv, session)
-        waits = []
-        with httpx.Client(base_url=base) as probe:
-            while not sent.done():
-                waits.append(_get_ms(probe, "/login", {}) or PAGE_TIMEOUT_S * 1000)
-                concurrent.futures.wait([sent], timeout=EXPORT_PROBE_S)
-        sent.result()
+    _, started, waits = _while_probing(
+        f"http://127.0.0.1:{port}", _send_import, staff_csv, session)
     return {"rows": IMPORT_ROWS, "changed": IMPORT_ROWS // 2,
             "seconds": time.perf_counter() - started, "target_s": IMPORT_TARGET_S,
             "command": f"POST /staff/import {staff_csv.name}, as the administrator",
