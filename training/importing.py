@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from tortoise.transactions import in_transaction
@@ -15,7 +14,14 @@ from training.agencies import in_scope
 from training.auth import now
 from training.i18n import _
 from training.models import Agency, Role, Staff
-from training.staff import StaffFields, assignable_roles, field_problems, issue_password_links
+from training.staff import (
+    StaffFields,
+    assignable_roles,
+    end_accounts,
+    field_problems,
+    issue_password_links,
+    restore_accounts,
+)
 from training.tabular import Problem, Row, TableError, read_table
 
 REQUIRED_COLUMNS = [
@@ -98,29 +104,6 @@ async def _create_staff(values: list[dict]) -> list[Staff]:
         sql.built(Staff, id=ids[row["registration_number"]], deactivated_at=None, **row)
         for row in values
     ]
-
-
-async def _deactivate(people: list[_Known], at: datetime, *, actor: Staff | None, ip: str) -> None:
-    """Leavers as the staff page ends one account: no more sign-in from this moment, their
-    history kept."""
-    ids = [{"id": person.id} for person in people]
-    await sql.each(
-        "UPDATE staff SET is_active = :no, deactivated_at = :at WHERE id = :id",
-        [{**each, "no": False, "at": at} for each in ids],
-    )
-    await sql.each("DELETE FROM session WHERE staff_id = :id", ids)
-    await sql.each("DELETE FROM password_token WHERE staff_id = :id AND used_at IS NULL", ids)
-    entries = [(person.registration_number, "") for person in people]
-    await audit.record_many("staff.deactivated", entries, actor=actor, ip=ip, at=at)
-
-
-async def _reactivate(people: list[_Known], at: datetime, *, actor: Staff | None, ip: str) -> None:
-    await sql.each(
-        "UPDATE staff SET is_active = :yes, deactivated_at = NULL WHERE id = :id",
-        [{"id": person.id, "yes": True} for person in people],
-    )
-    entries = [(person.registration_number, "") for person in people]
-    await audit.record_many("staff.reactivated", entries, actor=actor, ip=ip, at=at)
 
 
 async def _check(
@@ -320,8 +303,8 @@ async def import_staff(
             assignments = ", ".join(f"{column} = :{column}" for column in columns)
             await sql.each(f"UPDATE staff SET {assignments} WHERE id = :id", people)
         await audit.record_many("staff.role_changed", role_changes, actor=actor, ip=ip, at=at)
-        await _deactivate(leaving, at, actor=actor, ip=ip)
-        await _reactivate(returning, at, actor=actor, ip=ip)
+        await end_accounts(leaving, at, actor=actor, ip=ip)
+        await restore_accounts(returning, at, actor=actor, ip=ip)
         report.deactivated, report.reactivated = len(leaving), len(returning)
         created = await _create_staff(new_staff)
         report.password_links = await issue_password_links(created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from operator import itemgetter
 
 from tortoise.expressions import Subquery
@@ -285,29 +285,46 @@ async def change_role(staff: Staff, role: Role, *, actor: Staff, ip: str = "") -
     )
 
 
+async def end_accounts(people: list, at: datetime, *, actor: Staff | None, ip: str) -> None:
+    """Leavers (anything with an id and a registration number) keep their history; they can no
+    longer sign in, from this very moment: their sessions and unused password links go. One
+    statement each for all of them (an import's leavers); inside the caller's transaction."""
+    ids = [{"id": person.id} for person in people]
+    await sql.each(
+        "UPDATE staff SET is_active = :no, deactivated_at = :at WHERE id = :id",
+        [{**each, "no": False, "at": at} for each in ids],
+    )
+    await sql.each("DELETE FROM session WHERE staff_id = :id", ids)
+    await sql.each("DELETE FROM password_token WHERE staff_id = :id AND used_at IS NULL", ids)
+    entries = [(person.registration_number, "") for person in people]
+    await audit.record_many("staff.deactivated", entries, actor=actor, ip=ip, at=at)
+
+
+async def restore_accounts(people: list, at: datetime, *, actor: Staff | None, ip: str) -> None:
+    """Returners: their accounts open again (a password is set anew through a link)."""
+    await sql.each(
+        "UPDATE staff SET is_active = :yes, deactivated_at = NULL WHERE id = :id",
+        [{"id": person.id, "yes": True} for person in people],
+    )
+    entries = [(person.registration_number, "") for person in people]
+    await audit.record_many("staff.reactivated", entries, actor=actor, ip=ip, at=at)
+
+
 async def deactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
-    """A leaver keeps their history; they can no longer sign in, from this very moment."""
     if not staff.is_active:
         return
+    at = now()
     async with in_transaction():
-        staff.is_active = False
-        staff.deactivated_at = now()
-        await staff.save(update_fields=["is_active", "deactivated_at"])
-        await close_all_sessions(staff.id)
-        await PasswordToken.filter(staff_id=staff.id, used_at=None).delete()
-        await audit.record(
-            "staff.deactivated", actor=actor, target=staff.registration_number, ip=ip
-        )
+        await end_accounts([staff], at, actor=actor, ip=ip)
+    staff.is_active, staff.deactivated_at = False, at
     await events.staff_changed.announce([staff.id])
 
 
 async def reactivate(staff: Staff, *, actor: Staff, ip: str = "") -> None:
     if staff.is_active:
         return
-    staff.is_active = True
-    staff.deactivated_at = None
-    await staff.save(update_fields=["is_active", "deactivated_at"])
-    await audit.record("staff.reactivated", actor=actor, target=staff.registration_number, ip=ip)
+    await restore_accounts([staff], now(), actor=actor, ip=ip)
+    staff.is_active, staff.deactivated_at = True, None
     await events.staff_changed.announce([staff.id])
 
 
