@@ -308,14 +308,18 @@ async def agency_import(request: Request) -> Response:
 # --- staff -----------------------------------------------------------------------------------
 
 
+def _chosen_agency(request: Request) -> str:
+    return request.query_params.get("agency", "").strip().upper()
+
+
 async def _staff_filters(request: Request) -> dict:
     """The staff list's narrowing, as the list and its export read it from the query."""
     params = request.query_params
-    code = params.get("agency", "").strip().upper()
+    code = _chosen_agency(request)
     return {
         "search": params.get("q", "").strip(),
         "include_inactive": params.get("inactive") == "1",
-        "agency_ids": await staff.agency_and_below(code) if code else None,
+        "agency_ids": await agencies.agency_and_below(code) if code else None,
     }
 
 
@@ -333,7 +337,7 @@ async def staff_list(request: Request) -> Response:
             "page": Page(number, size, total),
             "q": filters["search"],
             "inactive": filters["include_inactive"],
-            "agency_code": request.query_params.get("agency", "").strip().upper(),
+            "agency_code": _chosen_agency(request),
             "agencies": await staff.agency_choices(me),
             "roles": ROLE_LABELS,
         },

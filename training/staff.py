@@ -124,7 +124,7 @@ def staff_query(
     agency_ids: list[int] | None = None,
 ):
     """The people of the actor's scope the staff list shows: found by words, the leavers only
-    when asked, and only those of `agency_ids` when given (see `agency_and_below`)."""
+    when asked, and only those of `agency_ids` when given (agencies.agency_and_below)."""
     query = (
         Staff.filter(agency_id__in=Subquery(scope_agencies(actor).values("id")))
         if actor.role == Role.HR
@@ -137,14 +137,6 @@ def staff_query(
     for word in search.split():
         query = query.filter(word_filter("staff", SEARCHED_COLUMNS, word))
     return query
-
-
-async def agency_and_below(code: str) -> list[int]:
-    """The ids of an agency and its sub-agencies; none for an unknown code."""
-    agency = await Agency.get_or_none(code=code.strip().upper())
-    if agency is None:
-        return []
-    return await Agency.filter(path__startswith=agency.path).values_list("id", flat=True)
 
 
 async def search_staff(
