@@ -22,7 +22,7 @@ from certificates.scope import can_manage, can_read, reads_all
 from training.agencies import scope_agencies
 from training.auth import now
 from training.batches import in_batches
-from training.exports import table_download
+from training.exports import asked_format, table_download
 from training.i18n import gettext
 from training.models import MANAGERS, READERS, Role, Staff
 from training.pages import (
@@ -34,7 +34,6 @@ from training.pages import (
     require_role,
     signed_in,
 )
-from training.spreadsheets import FORMATS
 from training.tabular import Problem, TableError, read_table
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024
@@ -100,9 +99,7 @@ class RegisterPages:
 
     async def export(self, request: Request) -> Response:
         me = require_role(request, *READERS)
-        file_format = request.query_params.get("format", "csv")
-        if file_format not in FORMATS:
-            raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
+        file_format = asked_format(request)
         _, query = await self._filtered(request, me)
         service = self.service
         batches = (

@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response, Stream
 from training import audit
 from training.auth import now
 from training.file_parts import write_parts
+from training.i18n import gettext
 from training.models import ASKED_LENGTH, PreparedExport, PreparedExportPart, Staff
 from training.pages import client_ip, signed_in
 from training.spreadsheets import (
@@ -45,6 +46,14 @@ logger = logging.getLogger(__name__)
 # Preparations under way in this process (task: its export's id and the file's writing), kept
 # referenced until they end.
 _running: dict[asyncio.Task, tuple[int, asyncio.Future]] = {}
+
+
+def asked_format(request: Request) -> str:
+    """The file format a list's download link asks for (`?format=`, CSV when absent)."""
+    file_format = request.query_params.get("format", "csv")
+    if file_format not in FORMATS:
+        raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
+    return file_format
 
 
 async def table_download(

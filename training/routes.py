@@ -19,7 +19,7 @@ from training import (
     staff_export,
 )
 from training.agencies import KIND_LABELS, AgencyError, AgencyFields
-from training.exports import table_download
+from training.exports import asked_format, table_download
 from training.i18n import LANGUAGE_COOKIE, current_language, gettext
 from training.models import LANGUAGES, MANAGERS, READERS, Agency, Role
 from training.notifications import absolute_url
@@ -347,9 +347,7 @@ async def staff_list(request: Request) -> Response:
 async def export_staff(request: Request) -> Response:
     """The staff list's people, as its search found them, in the import's format."""
     me = require_role(request, *MANAGERS)
-    file_format = request.query_params.get("format", "csv")
-    if file_format not in FORMATS:
-        raise HTTPException(400, gettext("Format inconnu : csv ou xlsx."))
+    file_format = asked_format(request)
     query = staff_export.exported_staff(me, **await _staff_filters(request))
     filename = f"agents-{auth.now():%Y-%m-%d}.{file_format}"
     return await table_download(
