@@ -18,14 +18,20 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from tortoise import Tortoise
 
 from training import database
 from training.i18n import current_language
-from training.importing import ImportRejected, ImportReport, import_staff, read_staff_file
+from training.importing import (
+    ImportRejected,
+    ImportReport,
+    NewPerson,
+    import_staff,
+    read_staff_file,
+)
 from training.models import Staff
 from training.sqlite import in_memory
 from training.tabular import Problem
@@ -41,14 +47,6 @@ _wire: Callable[[Any], None] | None = None
 def configure(wire: Callable[[Any], None]) -> None:
     global _wire
     _wire = wire
-
-
-class NewPerson(NamedTuple):
-    """What the import page shows of a new account beside its link."""
-
-    full_name: str
-    registration_number: str
-    email: str
 
 
 async def import_upload(

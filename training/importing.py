@@ -63,6 +63,15 @@ class _Known(NamedTuple):
 _KNOWN_COLUMNS = ", ".join(field for field in _Known._fields)
 
 
+class NewPerson(NamedTuple):
+    """What the import page shows of a new account beside its link, when the import ran in a
+    process of its own (training/import_process.py): ORM instances do not cross back."""
+
+    full_name: str
+    registration_number: str
+    email: str
+
+
 class ImportRejected(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problème(s)")
@@ -76,7 +85,7 @@ class ImportReport:
     unchanged: int = 0
     deactivated: int = 0  # among the updated
     reactivated: int = 0  # among the updated
-    password_links: list[tuple[Staff, str]] = field(default_factory=list)
+    password_links: list[tuple[Staff | NewPerson, str]] = field(default_factory=list)
 
 
 def read_staff_file(filename: str, data: bytes) -> list[Row]:
