@@ -233,7 +233,10 @@ def _activity_problems(
     if active not in ACTIVE:
         message = _("« %(value)s » : yes (actif) ou no (parti), ou vide", value=active)
     elif active == "no" and current is None:
-        message = _("no pour un agent inconnu : un départ concerne un agent déjà enregistré")
+        message = _(
+            "no pour un agent inconnu : seul un agent déjà enregistré peut partir ; "
+            "vérifiez le matricule ou retirez la ligne"
+        )
     elif active == "no" and actor is not None and current.id == actor.id:
         message = _("vous ne pouvez pas désactiver votre propre compte")
     else:
