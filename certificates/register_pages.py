@@ -19,7 +19,7 @@ from certificates.downloads import download, redirect, uploaded
 from certificates.evidence import MAX_EVIDENCE_BYTES, download_name
 from certificates.registers import REVIEW_LABELS, RegisterError, review
 from certificates.scope import can_manage, can_read, reads_all
-from training.agencies import scope_agencies
+from training.agency_choice import agency_choice, typed_agency
 from training.auth import now
 from training.batches import in_batches
 from training.exports import asked_format, table_download
@@ -37,6 +37,18 @@ from training.pages import (
 from training.tabular import Problem, TableError, read_table
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024
+
+
+def _readable_scope(me: Staff) -> Staff | None:
+    """Whose agencies a register's filter offers: everyone's (None) for national readers."""
+    return None if reads_all(me) else me
+
+
+async def _chosen_code(scope_of: Staff | None, typed: str) -> str:
+    """The code of the agency an agency field names (by code or name); else what was typed,
+    for the register to refuse or to match nothing."""
+    agency = await typed_agency(scope_of, typed)
+    return agency.code if agency else typed.strip()
 
 
 class RegisterPages:
@@ -67,7 +79,7 @@ class RegisterPages:
             "q": params.get("q", "").strip(),
             "scheme": params.get("scheme", ""),
             "status": params.get("status", ""),
-            "agency_code": params.get("agency", ""),
+            "agency_code": await _chosen_code(_readable_scope(me), params.get("agency", "")),
         }
         return filters, await self.service.certification_query(me, **filters)
 
@@ -81,7 +93,6 @@ class RegisterPages:
             .limit(size)
             .prefetch_related(self.service.RELATED)
         )
-        agencies = await scope_agencies(None if reads_all(me) else me).order_by("path")
         return render(
             request,
             f"certificates/{self.name}_list.html",
@@ -92,7 +103,7 @@ class RegisterPages:
                 "schemes": self.service.SCHEMES,
                 "review_labels": REVIEW_LABELS,
                 "label_of": self.service.label_of,
-                "agencies": agencies,
+                "agency": await agency_choice(_readable_scope(me), filters["agency_code"]),
                 "can_change": me.role in MANAGERS,
             },
         )
@@ -161,7 +172,7 @@ class RegisterPages:
             {
                 "fields": fields,
                 "schemes": self.service.SCHEMES,
-                "agencies": await scope_agencies(me).order_by("path"),
+                "agency": await agency_choice(me, fields.get("agency_code", "")),
                 **problems_context(problems),
                 "for_self": me.role == Role.LEARNER,
                 "max_mb": MAX_EVIDENCE_BYTES // (1024 * 1024),
@@ -174,6 +185,8 @@ class RegisterPages:
         if request.method == "GET":
             return await self._render_form(request, me, {})
         fields, evidence = await uploaded(request, "evidence", MAX_EVIDENCE_BYTES)
+        if "agency_code" in fields:
+            fields["agency_code"] = await _chosen_code(me, fields["agency_code"])
         try:
             record = await self.service.declare_certification(
                 fields, actor=me, evidence=evidence, ip=client_ip(request)

@@ -18,7 +18,8 @@ from courses.assignments import (
 )
 from courses.localising import Localiser
 from courses.placeholders import deployment_names
-from training.agencies import manages_all, scope_agencies
+from training.agencies import manages_all
+from training.agency_choice import agency_choice
 from training.auth import now
 from training.exports import table_download
 from training.models import MANAGERS, Staff
@@ -63,7 +64,7 @@ async def _render_form(request, me, fields, problems=(), status=200) -> Response
             "fields": fields,
             **problems_context(problems),
             "courses": await assignments.assignable_courses(),
-            "agencies": await scope_agencies(me).order_by("path"),
+            "agency": await agency_choice(me, fields.agency_code),
             "whole_nation": manages_all(me),
             "targets": TARGET_LABELS,
             "roles": ROLE_LABELS,

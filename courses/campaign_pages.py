@@ -12,7 +12,8 @@ from courses import campaigns
 from courses.assignment_pages import assigned_then, localiser
 from courses.assignments import AssignmentError, assignable_courses
 from courses.campaigns import CampaignFields
-from training.agencies import manages_all, scope_agencies
+from training.agencies import manages_all
+from training.agency_choice import agency_choice
 from training.auth import now
 from training.models import MANAGERS, READERS
 from training.pages import Page, client_ip, page_number, problems_context, render, require_role
@@ -47,7 +48,7 @@ async def _render_form(request, me, fields, problems=(), status=200) -> Response
             "fields": fields,
             **problems_context(problems),
             "courses": await assignable_courses(),
-            "agencies": await scope_agencies(me).order_by("path"),
+            "agency": await agency_choice(me, fields.agency_code),
             "whole_nation": manages_all(me),
             "roles": ROLE_LABELS,
             "t": await localiser(me),

@@ -12,7 +12,7 @@ from courses.assignment_pages import localiser
 from courses.assignments import AssignmentError, assignable_courses
 from courses.cohorts import CohortAccess, CohortFields, SessionFields
 from courses.models import Cohort, CohortSession
-from training.agencies import scope_agencies
+from training.agency_choice import agency_choice
 from training.auth import now
 from training.models import MANAGERS, Staff
 from training.pages import (
@@ -57,7 +57,7 @@ async def _render_form(request, me, fields, problems=(), status=200) -> Response
             "fields": fields,
             **problems_context(problems),
             "courses": await assignable_courses(),
-            "agencies": await scope_agencies(me).order_by("path"),
+            "agency": await agency_choice(me, fields.agency_code),
             "t": await localiser(me),
         },
         status=status,

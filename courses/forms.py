@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from training.agencies import in_scope, manages_all, scope_agencies
+from training.agencies import in_scope, manages_all
+from training.agency_choice import typed_agency, unknown_agency
 from training.i18n import _
 from training.models import Agency, Staff
 from training.tabular import Problem
@@ -31,20 +32,13 @@ async def agency_in_scope(
     actor: Staff, code: str, column: str, problems: list[Problem]
 ) -> Agency | None:
     """The chosen agency; none chosen means every agency, which only administrators may pick."""
-    code = code.strip().upper()
-    if not code:
+    if not code.strip():
         if not manages_all(actor):
             problems.append(Problem(0, column, _("choisissez une administration")))
         return None
-    agency = await scope_agencies(actor).get_or_none(code=code)
+    agency = await typed_agency(actor, code)
     if agency is None:
-        problems.append(
-            Problem(
-                0,
-                column,
-                _("aucune administration de votre périmètre n'a le code %(code)s", code=code),
-            )
-        )
+        problems.append(Problem(0, column, unknown_agency(code)))
     return agency
 
 

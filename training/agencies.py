@@ -46,14 +46,6 @@ def scope_agencies(staff: Staff | None):
     return Agency.filter(path__startswith=staff.agency.path)
 
 
-async def agency_and_below(code: str) -> list[int]:
-    """The ids of an agency and its sub-agencies; none for an unknown code."""
-    agency = await Agency.get_or_none(code=code.strip().upper())
-    if agency is None:
-        return []
-    return await Agency.filter(path__startswith=agency.path).values_list("id", flat=True)
-
-
 def held_in_scope(staff: Staff) -> dict:
     """Query arguments keeping the records whose holder (`staff`) works in the agencies this HR
     officer manages. SQLite has no hash join: joined to the holders' agencies,

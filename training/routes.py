@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from training import (
     agencies,
+    agency_choice,
     audit,
     auth,
     import_process,
@@ -215,6 +216,18 @@ async def agency_list(request: Request) -> Response:
     )
 
 
+async def agency_suggestions(request: Request) -> Response:
+    """The agencies an agency field suggests for what was typed: those the asker may choose
+    (an HR officer's own, every agency for administrators and national reporters)."""
+    me = require_role(request, *READERS)
+    found = await agency_choice.suggestions(
+        me if me.role == Role.HR else None,
+        request.query_params.get("q", ""),
+        current_language.get(),
+    )
+    return JSONResponse(found)
+
+
 def _agency_fields(form) -> AgencyFields:
     return AgencyFields(
         **{name: str(form.get(name, "")).strip() for name in AgencyFields.__dataclass_fields__}
@@ -308,24 +321,21 @@ async def agency_import(request: Request) -> Response:
 # --- staff -----------------------------------------------------------------------------------
 
 
-def _chosen_agency(request: Request) -> str:
-    return request.query_params.get("agency", "").strip().upper()
-
-
-async def _staff_filters(request: Request) -> dict:
-    """The staff list's narrowing, as the list and its export read it from the query."""
+async def _staff_filters(request: Request, me) -> dict:
+    """The staff list's narrowing, as the list and its export read it from the query: the
+    agency (and its sub-agencies) typed as a code or a name."""
     params = request.query_params
-    code = _chosen_agency(request)
     return {
         "search": params.get("q", "").strip(),
         "include_inactive": params.get("inactive") == "1",
-        "agency_ids": await agencies.agency_and_below(code) if code else None,
+        "agency_ids": await agency_choice.subtree_ids(me, params.get("agency", "")),
     }
 
 
 async def staff_list(request: Request) -> Response:
     me = require_role(request, *MANAGERS)
-    filters = await _staff_filters(request)
+    filters = await _staff_filters(request, me)
+    typed_agency = request.query_params.get("agency", "").strip()
     size = request.app.state.settings.page_size
     number = page_number(request)
     rows, total = await staff.search_staff(me, page=number, page_size=size, **filters)
@@ -337,8 +347,8 @@ async def staff_list(request: Request) -> Response:
             "page": Page(number, size, total),
             "q": filters["search"],
             "inactive": filters["include_inactive"],
-            "agency_code": _chosen_agency(request),
-            "agencies": await staff.agency_choices(me),
+            "typed_agency": typed_agency,
+            "agency": await agency_choice.agency_choice(me, typed_agency),
             "roles": ROLE_LABELS,
         },
     )
@@ -348,7 +358,7 @@ async def export_staff(request: Request) -> Response:
     """The staff list's people, as its search found them, in the import's format."""
     me = require_role(request, *MANAGERS)
     file_format = asked_format(request)
-    query = staff_export.exported_staff(me, **await _staff_filters(request))
+    query = staff_export.exported_staff(me, **await _staff_filters(request, me))
     filename = f"agents-{auth.now():%Y-%m-%d}.{file_format}"
     return await table_download(
         request, staff_export.COLUMNS, staff_export.export_rows(query), file_format, filename
@@ -412,7 +422,7 @@ async def _render_staff_form(request, me, fields, person, problems=(), status=20
             "fields": fields,
             "person": person,
             **problems_context(problems),
-            "agencies": await staff.agency_choices(me),
+            "agency": await agency_choice.agency_choice(me, fields.agency_code),
             "roles": {role: ROLE_LABELS[role] for role in staff.assignable_roles(me)},
             "languages": LANGUAGE_LABELS,
         },
@@ -548,6 +558,7 @@ routes = [
     Route("/account/password", change_password, methods=["POST"], name="training:change_password"),
     Route(PASSWORD_PATH, set_password, methods=["GET", "POST"], name="training:set_password"),
     Route("/agencies", agency_list, name="training:agencies"),
+    Route("/agencies/suggestions", agency_suggestions, name="training:agency_suggestions"),
     Route("/agencies/new", agency_form, methods=["GET", "POST"], name="training:agency_new"),
     Route(
         "/agencies/import", agency_import, methods=["GET", "POST"], name="training:agency_import"

@@ -14,9 +14,10 @@ from tortoise.transactions import in_transaction
 
 from training import audit, events, passwords, sql
 from training.agencies import in_scope, manages_all, scope_agencies
+from training.agency_choice import typed_agency, unknown_agency
 from training.auth import close_all_sessions, now, token_hash
 from training.i18n import N_, _
-from training.models import LANGUAGES, Agency, PasswordToken, Role, Staff
+from training.models import LANGUAGES, PasswordToken, Role, Staff
 from training.search import word_filter
 from training.tabular import Problem, ProblemsError
 
@@ -124,7 +125,7 @@ def staff_query(
     agency_ids: list[int] | None = None,
 ):
     """The people of the actor's scope the staff list shows: found by words, the leavers only
-    when asked, and only those of `agency_ids` when given (agencies.agency_and_below)."""
+    when asked, and only those of `agency_ids` when given (agency_choice.subtree_ids)."""
     query = (
         Staff.filter(agency_id__in=Subquery(scope_agencies(actor).values("id")))
         if actor.role == Role.HR
@@ -200,18 +201,9 @@ async def save_staff(
     """Create or edit one staff member; a new account also gets a password-set token."""
     fields = fields.normalised()
     problems = field_problems(fields, 0, actor)
-    agency = await scope_agencies(actor).get_or_none(code=fields.agency_code)
+    agency = await typed_agency(actor, fields.agency_code)
     if agency is None:
-        problems.append(
-            Problem(
-                0,
-                "agency_code",
-                _(
-                    "aucune administration de votre périmètre n'a le code %(code)s",
-                    code=fields.agency_code,
-                ),
-            )
-        )
+        problems.append(Problem(0, "agency_code", unknown_agency(fields.agency_code)))
     other = Staff.exclude(id=staff.id) if staff else Staff.all()
     if await other.filter(registration_number=fields.registration_number).exists():
         problems.append(
@@ -386,7 +378,3 @@ async def active_counts(agency_ids: list[int] | None) -> dict[int, int]:
             .values("agency_id", "n")
         )
     return {row["agency_id"]: row["n"] for row in rows}
-
-
-async def agency_choices(actor: Staff) -> list[Agency]:
-    return await scope_agencies(actor).order_by("path")

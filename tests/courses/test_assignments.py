@@ -316,7 +316,7 @@ async def test_hr_assigns_from_the_form_and_follows_the_rule(client, world, cour
         {"course_id": str(course.id), "target": "agency", "agency_code": "MIN2", "due_days": "5"},
     )
     assert refused.status_code == 400
-    assert "Aucune administration de votre périmètre n'a le code MIN2" in shown(refused)
+    assert "« MIN2 » ne désigne aucune administration de votre périmètre" in shown(refused)
     made = await client.submit(
         "/assignments/new",
         {

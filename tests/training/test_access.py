@@ -118,7 +118,7 @@ async def test_hr_cannot_create_staff_outside_scope(client, world):
         },
     )
     assert response.status_code == 400
-    assert "Aucune administration de votre périmètre n'a le code MIN2" in shown(response)
+    assert "« MIN2 » ne désigne aucune administration de votre périmètre" in shown(response)
 
 
 async def test_hr_cannot_grant_admin_or_reporter(client, world):
