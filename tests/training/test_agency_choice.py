@@ -25,6 +25,7 @@ async def named(world):
         ("MIN1-DRH", "Direction des ressources humaines", "MIN1"),
         ("MIN2-DRH", "Direction des ressources humaines", "MIN2"),
         ("MIN1-EDU", "Éducation et formation", "MIN1"),
+        ("MIN1-NORD", "Direction régionale (Nord)", "MIN1"),
     ]:
         await save_agency(
             AgencyFields(code, name, "directorate", name_en=f"{name} (en)", parent_code=parent),
@@ -112,6 +113,14 @@ async def test_suggestions_are_for_readers_only(client, named):
     await client.login(named.reporter.email)
     reporter = await client.get("/agencies/suggestions", params={"q": "ressources"})
     assert [s["code"] for s in reporter.json()] == ["MIN1-DRH", "MIN2-DRH"]
+
+
+async def test_a_name_with_parentheses_is_still_a_name(named):
+    for typed in ("Direction régionale (Nord)", "Direction régionale (Nord) (MIN1-NORD)"):
+        found = await agency_choice.typed_agency(named.hr_min1, typed)
+        assert found is not None and found.code == "MIN1-NORD"
+    assert await agency_choice.typed_agency(named.hr_min1, "Agence (MIN2)") is None
+    assert await agency_choice.typed_agency(named.hr_min1, "x" * 300) is None
 
 
 @pytest.mark.parametrize(
@@ -228,3 +237,6 @@ async def test_a_register_filter_takes_an_agency_by_name(client, named, large_sc
     assert page.status_code == 200
     assert "ISMS-EDU" in page.text and "ISMS-A" not in page.text
     assert 'value="Éducation et formation (MIN1-EDU)"' in _field(page.text, "agency")
+    # A value longer than any code names no agency: the filter lists nothing.
+    long = await client.get("/registers/agencies", params={"agency": "x" * 40})
+    assert long.status_code == 200 and "ISMS-" not in long.text
