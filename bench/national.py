@@ -45,6 +45,8 @@ LISTS = {
     "valid certificates, administrator": ("/certificates/manage?status=valid", "admin"),
     "staff search by name, HR of the biggest ministry": ("/staff?q=martin", "hr"),
     "staff search by a common name, administrator": ("/staff?q=idrissi", "admin"),
+    "staff list, administrator": ("/staff", "admin"),
+    "agency suggestions, administrator typing a town": ("/agencies/suggestions?q=casa", "admin"),
     "staff search by a common name, HR of a small local authority": (
         "/staff?q=idrissi", "small_hr"),
     "certificate search by a common name, HR of the biggest ministry": (
