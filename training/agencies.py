@@ -282,8 +282,3 @@ def _parents_first(parents: dict[str, str]) -> list[str]:
     for code in parents:
         place(code)
     return ordered
-
-
-async def agency_tree(staff: Staff) -> list[Agency]:
-    """Agencies the staff member manages, in tree order (by path)."""
-    return await scope_agencies(staff).order_by("path")

@@ -89,17 +89,15 @@ async def subtree_ids(staff: Staff | None, typed: str) -> list[int] | None:
     return await Agency.filter(path__startswith=agency.path).values_list("id", flat=True)
 
 
-async def suggestions(staff: Staff | None, typed: str, language: str) -> list[dict[str, str]]:
-    """The scope's agencies whose code or name holds what was typed: codes that start with it
-    first (in code order), then names that start with it, then names that merely hold it (in
-    name order); each with the name of its parent, since many communes and directorates share
-    a name."""
+async def _matching(staff: Staff | None, typed: str, language: str) -> list[dict]:
+    """The scope's agencies whose code or name holds what was typed, best first: codes that
+    start with it (in code order), then names that start with it, then names that merely hold
+    it (in name order)."""
     wanted = folded(typed.strip())
     if not wanted:
         return []
-    rows = await _light_scope(staff)
     ranked = []
-    for row in rows:
+    for row in await _light_scope(staff):
         code, names = folded(row["code"]), [folded(name) for name in _names(row)]
         if code.startswith(wanted):
             rank = 0
@@ -111,7 +109,18 @@ async def suggestions(staff: Staff | None, typed: str, language: str) -> list[di
             continue
         ranked.append((rank, code if rank == 0 else folded(_label(row, language)), row))
     ranked.sort(key=lambda item: item[:2])
-    chosen = [row for _, _, row in ranked[:SUGGESTED_AT_MOST]]
+    return [row for _, _, row in ranked]
+
+
+async def matching_ids(staff: Staff | None, typed: str) -> list[int]:
+    """The ids of the scope's agencies whose code or name holds what was typed, best first."""
+    return [row["id"] for row in await _matching(staff, typed, "fr")]
+
+
+async def suggestions(staff: Staff | None, typed: str, language: str) -> list[dict[str, str]]:
+    """The first matching agencies, each with the name of its parent, since many communes and
+    directorates share a name."""
+    chosen = (await _matching(staff, typed, language))[:SUGGESTED_AT_MOST]
     parent_ids = {_parent_id(row["path"]) for row in chosen}
     parents = {
         agency.id: agency.name(language)

@@ -74,9 +74,10 @@ class Staff(Model):
 
     class Meta:
         table = "staff"
-        # An HR officer's records are read holder by holder, from the staff of their agencies;
+        # An HR officer's records are read holder by holder, from the staff of their agencies,
+        # and an agency's active staff counted from the index alone;
         # a long list of people is paged by walking them in name order (reports/drilldown.py).
-        indexes = (("agency_id",), ("full_name", "id"))
+        indexes = (("agency_id", "is_active"), ("full_name", "id"))
 
     @property
     def is_authenticated(self) -> bool:

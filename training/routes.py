@@ -11,6 +11,7 @@ from starlette.routing import Route
 from training import (
     agencies,
     agency_choice,
+    agency_tree,
     audit,
     auth,
     import_process,
@@ -198,21 +199,29 @@ async def set_language(request: Request) -> Response:
 
 async def agency_list(request: Request) -> Response:
     me = require_role(request, *READERS)
-    tree = (
-        await Agency.all().order_by("path")
-        if me.role != Role.HR
-        else await agencies.agency_tree(me)
-    )
-    counts = await staff.active_counts([a.id for a in tree] if me.role == Role.HR else None)
+    params = request.query_params
+    view = await agency_tree.tree_view(me, params.get("under", ""), params.get("q", ""))
+    if view is None:
+        raise HTTPException(404)
     return render(
         request,
         "training/agencies.html",
         {
-            "tree": tree,
-            "counts": counts,
+            "view": view,
+            "counts": await staff.active_counts([agency.id for agency in view.rows]),
             "kinds": KIND_LABELS,
             "can_edit": me.role == Role.ADMIN,
         },
+    )
+
+
+async def export_agencies(request: Request) -> Response:
+    """The agencies the page shows, every one of them, in the import's format."""
+    me = require_role(request, *READERS)
+    file_format = asked_format(request)
+    filename = f"administrations-{auth.now():%Y-%m-%d}.{file_format}"
+    return await table_download(
+        request, agency_tree.EXPORT_COLUMNS, agency_tree.export_rows(me), file_format, filename
     )
 
 
@@ -559,6 +568,7 @@ routes = [
     Route(PASSWORD_PATH, set_password, methods=["GET", "POST"], name="training:set_password"),
     Route("/agencies", agency_list, name="training:agencies"),
     Route("/agencies/suggestions", agency_suggestions, name="training:agency_suggestions"),
+    Route("/agencies/export", export_agencies, name="training:agency_export"),
     Route("/agencies/new", agency_form, methods=["GET", "POST"], name="training:agency_new"),
     Route(
         "/agencies/import", agency_import, methods=["GET", "POST"], name="training:agency_import"

@@ -96,8 +96,10 @@ def reads_word_index(plan: str, table: str, columns: tuple[str, ...]) -> bool:
 
 
 async def test_a_search_reads_an_index_not_every_row(world):
-    """It fails when the ORM's expression and the index differ, or the subquery is lost."""
-    plan = await word_index_plan(staff_query(world.admin, "martin"))
+    """It fails when the ORM's expression and the index differ, or the subquery is lost. With
+    the leavers too: on these few rows, PostgreSQL made to prefer bitmap scans reads "active"
+    from the index of (agency, active) instead, which it does not on a national table."""
+    plan = await word_index_plan(staff_query(world.admin, "martin", include_inactive=True))
     assert reads_word_index(plan, "staff", SEARCHED_COLUMNS), plan
 
 
