@@ -63,7 +63,8 @@ LISTS = {
         "/reports/list/enrolled?sort=number&dir=desc&page=40", "admin"),
     "people enrolled this year, HR of the biggest ministry": ("/reports/list/enrolled", "hr"),
     "overdue courses, national list": ("/reports/list/overdue", "admin"),
-    "agency tree, administrator": ("/agencies", "admin"),
+    "agencies page, administrator (the top level)": ("/agencies", "admin"),
+    "agencies page, administrator searching a town": ("/agencies?q=casa", "admin"),
     "course follow-up, HR of the biggest ministry": ("/courses/{course}/progress", "hr"),
     "course follow-up, administrator": ("/courses/{course}/progress", "admin"),
 }
