@@ -8,7 +8,7 @@ from tortoise.connection import get_connection
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
-from training import audit
+from training import agency_choice, audit
 from training.i18n import N_, _
 from training.models import Agency, AgencyKind, Role, Staff
 from training.tabular import Problem, ProblemsError, Row
@@ -131,15 +131,11 @@ async def save_agency(
             Problem(0, "code", _("le code %(code)s est déjà utilisé", code=fields.code))
         )
     parent = None
-    if fields.parent_code:
-        parent = await Agency.get_or_none(code=fields.parent_code.strip().upper())
+    if fields.parent_code.strip():
+        parent = await agency_choice.typed_agency(None, fields.parent_code)
         if parent is None:
             problems.append(
-                Problem(
-                    0,
-                    "parent_code",
-                    _("aucune administration n'a le code %(code)s", code=fields.parent_code),
-                )
+                Problem(0, "parent_code", agency_choice.unknown_agency(fields.parent_code))
             )
         elif agency and parent.path.startswith(agency.path):
             problems.append(

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from training.agencies import scope_agencies
+from training import agencies
 from training.i18n import _
 from training.models import LANGUAGES, Agency, Staff
 
@@ -44,7 +44,7 @@ def folded(text: str) -> str:
 async def agency_choice(staff: Staff | None, typed: str) -> AgencyChoice:
     """What an agency field offers `staff`: their scope's agencies if few, else the field;
     with the agency `typed` names chosen."""
-    scope = scope_agencies(staff)
+    scope = agencies.scope_agencies(staff)
     chosen = await typed_agency(staff, typed)
     listed = await scope.order_by("path") if await scope.count() <= LISTED_AT_MOST else None
     return AgencyChoice(listed, chosen, typed.strip())
@@ -52,7 +52,7 @@ async def agency_choice(staff: Staff | None, typed: str) -> AgencyChoice:
 
 async def _light_scope(staff: Staff | None) -> list[dict]:
     columns = ["id", "code", "path", *(f"name_{language}" for language in LANGUAGES)]
-    return await scope_agencies(staff).values(*columns)
+    return await agencies.scope_agencies(staff).values(*columns)
 
 
 def _names(row: dict) -> list[str]:
@@ -66,7 +66,7 @@ async def typed_agency(staff: Staff | None, typed: str) -> Agency | None:
     typed = typed.strip()
     if not typed:
         return None
-    scope = scope_agencies(staff)
+    scope = agencies.scope_agencies(staff)
     in_parentheses = _CODE_IN_PARENTHESES.search(typed)
     code = (in_parentheses.group(1) if in_parentheses else typed).strip().upper()
     if len(code) <= CODE_LENGTH:

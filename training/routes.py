@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -271,16 +273,21 @@ async def agency_form(request: Request) -> Response:
                 parent_code=request.query_params.get("parent", ""),
             )
         )
-        return await _render_agency_form(request, fields, agency)
+        return await _render_agency_form(request, me, fields, agency)
     fields = _agency_fields(await request.form())
     try:
         await agencies.save_agency(fields, actor=me, ip=client_ip(request), agency=agency)
     except AgencyError as exc:
-        return await _render_agency_form(request, fields, agency, exc.problems, status=400)
+        return await _render_agency_form(request, me, fields, agency, exc.problems, status=400)
     return _redirect(request, "training:agencies")
 
 
-async def _render_agency_form(request, fields, agency, problems=(), status=200) -> Response:
+async def _render_agency_form(request, me, fields, agency, problems=(), status=200) -> Response:
+    parent = await agency_choice.agency_choice(me, fields.parent_code)
+    if parent.listed is not None and agency is not None:
+        # Neither the agency itself nor one of its sub-agencies can be its parent.
+        listed = [other for other in parent.listed if not other.path.startswith(agency.path)]
+        parent = replace(parent, listed=listed)
     return render(
         request,
         "training/agency_form.html",
@@ -289,7 +296,7 @@ async def _render_agency_form(request, fields, agency, problems=(), status=200) 
             "agency": agency,
             **problems_context(problems),
             "kinds": KIND_LABELS,
-            "parents": await Agency.all().order_by("path"),
+            "parent": parent,
         },
         status=status,
     )

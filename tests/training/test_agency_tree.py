@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import add_agency, shown
-from training import agency_tree
+from training import agency_choice, agency_tree
 from training.agencies import import_agencies
 from training.models import Agency
 from training.tabular import read_table
@@ -135,3 +135,28 @@ async def test_learners_export_no_agencies(client, world):
     await client.submit("/logout")
     await client.login(world.admin.email)
     assert (await client.get("/agencies/export", params={"format": "pdf"})).status_code == 400
+
+
+async def test_an_agency_cannot_be_offered_itself_or_its_sub_agencies_as_parent(client, world):
+    await client.login(world.admin.email)
+    form = (await client.get(f"/agencies/{world.min1.id}/edit")).text
+    offered = re.findall(r'<option value="([A-Z0-9-]+)"', form)
+    assert offered == ["MIN2"]
+
+
+async def test_a_large_tree_s_parent_is_typed_by_name(client, world, monkeypatch):
+    monkeypatch.setattr(agency_choice, "LISTED_AT_MOST", 3)
+    await client.login(world.admin.email)
+    agency = {"code": "MIN2-X", "name_fr": "Direction X", "kind": "directorate"}
+    form = (await client.get("/agencies/new?parent=MIN2")).text
+    assert 'value="Agence MIN2 (MIN2)"' in form and "<option" not in form.split("parent_code")[1]
+    made = await client.submit("/agencies/new", {**agency, "parent_code": "agence min2"})
+    assert made.status_code == 303
+    assert (await Agency.get(code="MIN2-X").prefetch_related("parent")).parent.code == "MIN2"
+    for typed in ("Nulle part", "x" * 40):
+        refused = await client.submit(
+            "/agencies/new", {**agency, "code": "MIN2-Y", "parent_code": typed}
+        )
+        assert refused.status_code == 400
+        assert "ne désigne aucune administration" in shown(refused)
+    assert not await Agency.filter(code="MIN2-Y").exists()
