@@ -46,6 +46,8 @@ LISTS = {
     "staff search by name, HR of the biggest ministry": ("/staff?q=martin", "hr"),
     "staff search by a common name, administrator": ("/staff?q=idrissi", "admin"),
     "staff list, administrator": ("/staff", "admin"),
+    "staff list, HR of the biggest ministry": ("/staff", "hr"),
+    "staff list, HR of the biggest ministry, page 40": ("/staff?page=40", "hr"),
     "agency suggestions, administrator typing a town": ("/agencies/suggestions?q=casa", "admin"),
     "staff search by a common name, HR of a small local authority": (
         "/staff?q=idrissi", "small_hr"),

@@ -14,6 +14,7 @@ from training import sql
 from training.auth import now
 from training.i18n import N_, gettext
 from training.pages import Page
+from training.staff import walking_pays
 
 # Sortable columns: the name a link uses, the SQL that orders by it.
 SORTS = {
@@ -40,9 +41,6 @@ PERSON_SORTS = {"name": "s.full_name", "number": "s.registration_number", "agenc
 # or a record): a page of a long list is found by walking the people in that order, stopping
 # once the page is full.
 WALKS = {"name": "s.full_name {0}, {1} {0}", "number": "s.registration_number {0}, {1} {0}"}
-# The walk reads about (offset + size) × staff ÷ people listed rows before its page is full; it
-# is taken while that stays under this many (a list of most of the nation, not a small agency's).
-WALK_BUDGET = 20_000
 # An export reads the rows of this many people or records at a time.
 EXPORT_BATCH = 2_000
 
@@ -132,13 +130,11 @@ def _walk(figure: Figure, sort: str, direction: str) -> str:
 
 
 async def _walk_pays(figure: Figure, total: int | None, rows: int) -> bool:
-    """Whether walking every person in order meets a page's rows soon enough: when those
-    listed are a good share of everyone (the staff table's largest id counts everyone, gone
-    or not, without reading the table)."""
+    """Whether walking every person in order meets a page's rows soon enough (lists of people,
+    or of records of people who were members at the list's moment)."""
     if not total or not (figure.people or figure.member_at == ":as_of"):
         return False
-    everyone = await sql.scalar("SELECT MAX(id) AS n FROM staff", {})
-    return rows * everyone / total <= WALK_BUDGET
+    return await walking_pays(rows, total)
 
 
 async def rows_in_batches(

@@ -21,6 +21,10 @@ from training.models import LANGUAGES, PasswordToken, Role, Staff
 from training.search import word_filter
 from training.tabular import Problem, ProblemsError
 
+# A page of a long list of people is found by walking them in name (or number) order while that
+# reads fewer than this many rows: a ministry's list, not a small agency's.
+WALK_BUDGET = 20_000
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REGISTRATION = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 PASSWORD_LINK_DAYS = 7
@@ -140,6 +144,16 @@ def staff_query(
     return query
 
 
+async def walking_pays(rows: int, listed: int) -> bool:
+    """Whether walking every person in name (or number) order meets `rows` of a list of
+    `listed` people soon enough: when they are a good share of everyone (the staff table's
+    largest id counts everyone, gone or not, without reading the table)."""
+    if not listed:
+        return False
+    everyone = await sql.scalar("SELECT MAX(id) AS n FROM staff", {})
+    return rows * everyone / listed <= WALK_BUDGET
+
+
 async def search_staff(
     actor: Staff,
     search: str,
@@ -150,13 +164,46 @@ async def search_staff(
 ) -> tuple[list[Staff], int]:
     query = staff_query(actor, search, include_inactive, agency_ids)
     total = await query.count()
+    offset = (page - 1) * page_size
+    narrowed = actor.role == Role.HR or agency_ids is not None
+    if narrowed and not search.split() and await walking_pays(offset + page_size, total):
+        ids = await _page_walking_names(actor, include_inactive, agency_ids, offset, page_size)
+        found = {
+            person.id: person
+            for person in await Staff.filter(id__in=ids).prefetch_related("agency")
+        }
+        return [found[i] for i in ids], total
     rows = (
         await query.order_by("full_name", "id")
-        .offset((page - 1) * page_size)
+        .offset(offset)
         .limit(page_size)
         .prefetch_related("agency")
     )
     return rows, total
+
+
+async def _page_walking_names(
+    actor: Staff, include_inactive: bool, agency_ids: list[int] | None, offset: int, limit: int
+) -> list[int]:
+    """The ids of a page of a large scope's staff list, found along the name index with each
+    person's agency checked in turn. Left to choose, SQLite read the scope's people by agency
+    and sorted them all to show fifty (a ministry of 160,000 people: 0.24 s); `+agency_id`
+    keeps it off that index."""
+    conditions, params = ["1 = 1"], {"limit": limit, "offset": offset}
+    if actor.role == Role.HR:
+        conditions.append("+agency_id IN (SELECT id FROM agency WHERE path LIKE :scope)")
+        params["scope"] = f"{actor.agency.path}%"
+    if agency_ids is not None:
+        conditions.append(f"+agency_id IN ({', '.join(str(int(i)) for i in agency_ids) or 'NULL'})")
+    if not include_inactive:
+        conditions.append("is_active = :true")
+        params["true"] = True
+    rows = await sql.rows(
+        f"SELECT id FROM staff WHERE {' AND '.join(conditions)} "
+        "ORDER BY full_name, id LIMIT :limit OFFSET :offset",
+        params,
+    )
+    return [row["id"] for row in rows]
 
 
 async def staff_in_scope(actor: Staff, staff_id: int) -> Staff | None:
