@@ -8,6 +8,7 @@ from courses.catalogue import lesson_counts, read_counts
 from courses.models import Course, Enrolment
 from training import sql
 from training.models import Role, Staff
+from training.staff import walking_pays
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,14 @@ WHERE e.staff_id = s.id AND e.course_id = :course AND {scope}
 """
 
 
-def _scope(actor: Staff) -> tuple[str, dict]:
-    """HR officers see their agency and its sub-agencies; reporters and administrators, all."""
+def _scope(actor: Staff, *, walking: bool = False) -> tuple[str, dict]:
+    """HR officers see their agency and its sub-agencies; reporters and administrators, all.
+    Walking the people in name order, each one's agency is checked in turn (`+` keeps SQLite
+    off the agency index)."""
     if actor.role == Role.HR:
         prefix = actor.agency.path + "%"  # paths hold digits and slashes only
-        return "s.agency_id IN (SELECT id FROM agency WHERE path LIKE :prefix)", {"prefix": prefix}
+        column = "+s.agency_id" if walking else "s.agency_id"
+        return f"{column} IN (SELECT id FROM agency WHERE path LIKE :prefix)", {"prefix": prefix}
     return "", {}
 
 
@@ -61,10 +65,15 @@ async def _counts(actor: Staff, course: Course) -> dict:
     return found[0]
 
 
-async def _page(actor: Staff, course: Course, page: int, size: int) -> list[Enrolment]:
+async def _page(
+    actor: Staff, course: Course, page: int, size: int, enrolled: int
+) -> list[Enrolment]:
     """The page's enrolments in the order of their people's names: their ids first, read from
-    indexes alone, then the rows and what they show."""
-    scope, params = _scope(actor)
+    indexes alone, then the rows and what they show. When the scope's enrolled people are a
+    good share of everyone, walking everyone by name finds them sooner than reading and sorting
+    the scope's people (a ministry of 160,000: 0.53 s, walked 6 ms)."""
+    walking = await walking_pays(page * size, enrolled)
+    scope, params = _scope(actor, walking=walking)
     ids = [
         row["id"]
         for row in await sql.rows(
@@ -83,7 +92,7 @@ async def _page(actor: Staff, course: Course, page: int, size: int) -> list[Enro
 
 async def course_follow_up(actor: Staff, course: Course, page: int, size: int) -> CourseFollowUp:
     counts = await _counts(actor, course)
-    enrolments = await _page(actor, course, page, size)
+    enrolments = await _page(actor, course, page, size, counts["enrolled"])
     totals = await lesson_counts(list({e.version_id for e in enrolments}))  # type: ignore[attr-defined]
     reads = await read_counts([e.id for e in enrolments])
     rows = [

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from courses.enrolment import enrol_staff
 from courses.models import Enrolment
+from courses.staff_progress import course_follow_up
 from tests.conftest import add_staff, shown
+from training import staff
 from training.auth import now
 from training.models import Agency
 
@@ -59,3 +61,25 @@ async def test_forms_list_the_agencies_in_the_readers_language(client, world):
     for path in ("/assignments/new", "/campaigns/new", "/cohorts/new", "/staff/new"):
         page = shown(await client.get(path))
         assert "الوزارة الأولى (MIN1)" in page and "Agence MIN1 (MIN1)" not in page, path
+
+
+async def test_walking_the_names_pages_the_follow_up_as_sorting_does(
+    world, demo_course, monkeypatch
+):
+    for number in range(9):
+        agency = (world.dir_a, world.dir_b, world.min2)[number % 3]
+        person = await add_staff(f"W-{number}", agency, full_name=f"Agent {'BA'[number % 2]}")
+        await enrol_staff(person.id, demo_course.id)
+
+    async def pages() -> list[list[str]]:
+        return [
+            [row.enrolment.staff.registration_number for row in report.rows]
+            for report in [
+                await course_follow_up(world.hr_min1, demo_course, n, 2) for n in (1, 2, 3, 4)
+            ]
+        ]
+
+    walked = await pages()
+    monkeypatch.setattr(staff, "WALK_BUDGET", 0)
+    assert await pages() == walked
+    assert sum(map(len, walked)) == 6  # MIN2's three are not theirs
