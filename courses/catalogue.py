@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from tortoise.functions import Count
-
 from courses.models import (
     Audience,
     Course,
@@ -18,6 +16,7 @@ from courses.models import (
     LessonProgress,
     Module,
 )
+from training import sql
 
 
 @dataclass
@@ -50,23 +49,13 @@ class Catalogue:
 
 
 async def lesson_counts(version_ids: list[int]) -> dict[int, int]:
-    rows = (
-        await Lesson.filter(version_id__in=version_ids)
-        .annotate(n=Count("id"))
-        .group_by("version_id")
-        .values("version_id", "n")
-    )
-    return {row["version_id"]: row["n"] for row in rows}
+    return await sql.counted_by(Lesson.filter(version_id__in=version_ids), "version_id")
 
 
 async def read_counts(enrolment_ids: list[int]) -> dict[int, int]:
-    rows = (
-        await LessonProgress.filter(enrolment_id__in=enrolment_ids)
-        .annotate(n=Count("id"))
-        .group_by("enrolment_id")
-        .values("enrolment_id", "n")
+    return await sql.counted_by(
+        LessonProgress.filter(enrolment_id__in=enrolment_ids), "enrolment_id"
     )
-    return {row["enrolment_id"]: row["n"] for row in rows}
 
 
 async def _cards(staff_id: int) -> list[CourseCard]:

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 
 from tortoise.expressions import Q
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from courses.assignments import AssignmentError, Grant, assignable_courses, grant_course
@@ -22,7 +21,7 @@ from courses.models import (
     Enrolment,
     Module,
 )
-from training import audit
+from training import audit, sql
 from training.agencies import in_scope, manages_all
 from training.auth import now
 from training.i18n import _
@@ -253,13 +252,9 @@ async def cohort_progress(cohort: Cohort) -> list[MemberProgress]:
     members = await members_of(cohort)
     totals = await lesson_counts(list({m.enrolment.version_id for m in members}))  # type: ignore[attr-defined]
     reads = await read_counts([m.enrolment_id for m in members])  # type: ignore[attr-defined]
-    attended = {
-        row["staff_id"]: row["n"]
-        for row in await Attendance.filter(session__cohort_id=cohort.id, present=True)
-        .annotate(n=Count("id"))
-        .group_by("staff_id")
-        .values("staff_id", "n")
-    }
+    attended = await sql.counted_by(
+        Attendance.filter(session__cohort_id=cohort.id, present=True), "staff_id"
+    )
     return [
         MemberProgress(
             member,

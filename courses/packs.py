@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from courses.catalogue import lesson_counts
@@ -294,12 +293,7 @@ async def loaded_versions() -> dict[Course, list[LoadedVersion]]:
     courses = await Course.all().prefetch_related("versions")
     version_ids = [v.id for course in courses for v in course.versions]
     lessons = await lesson_counts(version_ids)
-    enrolments = dict(
-        await Enrolment.filter(version_id__in=version_ids)
-        .annotate(n=Count("id"))
-        .group_by("version_id")
-        .values_list("version_id", "n")
-    )
+    enrolments = await sql.counted_by(Enrolment.filter(version_id__in=version_ids), "version_id")
     return {
         course: [
             LoadedVersion(v, lessons.get(v.id, 0), enrolments.get(v.id, 0))

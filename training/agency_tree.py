@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from tortoise.functions import Count
-
+from training import sql
 from training.agencies import AGENCY_COLUMNS, AGENCY_OPTIONAL, scope_agencies
 from training.agency_choice import matching_ids
 from training.batches import values_in_batches
@@ -79,13 +78,7 @@ async def _trail(staff: Staff, agency: Agency) -> list[Agency]:
 
 
 async def _children_counts(agency_ids: list[int]) -> dict[int, int]:
-    rows = (
-        await Agency.filter(parent_id__in=agency_ids)
-        .annotate(n=Count("id"))
-        .group_by("parent_id")
-        .values("parent_id", "n")
-    )
-    return {row["parent_id"]: row["n"] for row in rows}
+    return await sql.counted_by(Agency.filter(parent_id__in=agency_ids), "parent_id")
 
 
 EXPORT_COLUMNS = [*AGENCY_COLUMNS, *AGENCY_OPTIONAL]

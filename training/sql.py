@@ -13,6 +13,7 @@ from typing import NamedTuple, TypeVar
 from asyncpg.exceptions import IntegrityConstraintViolationError
 from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -244,6 +245,12 @@ def _picker(names: Sequence[str]) -> Callable[[dict], tuple]:
     if len(names) == 1:
         return lambda row: (row[names[0]],)
     return itemgetter(*names)
+
+
+async def counted_by(query: QuerySet, key: str) -> dict:
+    """How many of the query's rows each value of `key` has (a value without rows is absent)."""
+    rows = await query.annotate(n=Count("id")).group_by(key).values(key, "n")
+    return {row[key]: row["n"] for row in rows}
 
 
 async def scalar(sql: str, params: dict) -> int:

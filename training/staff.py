@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 
 from tortoise.expressions import Subquery
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from training import audit, events, passwords, sql
@@ -408,10 +407,4 @@ async def set_password_with_token(token: str, password: str, confirmation: str) 
 async def active_counts(agency_ids: list[int]) -> dict[int, int]:
     """Active staff per agency (directly attached, not counting sub-agencies), read from the
     index of (agency, active) alone."""
-    rows = (
-        await Staff.filter(agency_id__in=agency_ids, is_active=True)
-        .annotate(n=Count("id"))
-        .group_by("agency_id")
-        .values("agency_id", "n")
-    )
-    return {row["agency_id"]: row["n"] for row in rows}
+    return await sql.counted_by(Staff.filter(agency_id__in=agency_ids, is_active=True), "agency_id")
