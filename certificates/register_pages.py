@@ -18,7 +18,8 @@ from certificates import agency_certifications, professional
 from certificates.downloads import download, redirect, uploaded
 from certificates.evidence import MAX_EVIDENCE_BYTES, download_name
 from certificates.registers import REVIEW_LABELS, RegisterError, review
-from certificates.scope import can_manage, can_read, reads_all
+from certificates.scope import can_manage, can_read
+from training.agencies import reading_scope
 from training.agency_choice import agency_choice, typed_agency
 from training.auth import now
 from training.batches import in_batches
@@ -37,11 +38,6 @@ from training.pages import (
 from training.tabular import Problem, TableError, read_table
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024
-
-
-def _readable_scope(me: Staff) -> Staff | None:
-    """Whose agencies a register's filter offers: everyone's (None) for national readers."""
-    return None if reads_all(me) else me
 
 
 async def _chosen_code(scope_of: Staff | None, typed: str) -> str:
@@ -79,7 +75,7 @@ class RegisterPages:
             "q": params.get("q", "").strip(),
             "scheme": params.get("scheme", ""),
             "status": params.get("status", ""),
-            "agency_code": await _chosen_code(_readable_scope(me), params.get("agency", "")),
+            "agency_code": await _chosen_code(reading_scope(me), params.get("agency", "")),
         }
         return filters, await self.service.certification_query(me, **filters)
 
@@ -103,7 +99,7 @@ class RegisterPages:
                 "schemes": self.service.SCHEMES,
                 "review_labels": REVIEW_LABELS,
                 "label_of": self.service.label_of,
-                "agency": await agency_choice(_readable_scope(me), filters["agency_code"]),
+                "agency": await agency_choice(reading_scope(me), filters["agency_code"]),
                 "can_change": me.role in MANAGERS,
             },
         )

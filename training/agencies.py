@@ -46,6 +46,12 @@ def scope_agencies(staff: Staff | None):
     return Agency.filter(path__startswith=staff.agency.path)
 
 
+def reading_scope(staff: Staff) -> Staff | None:
+    """Whose agencies a reader reads: an HR officer their own (`scope_agencies` of them),
+    administrators and national reporters every one (None)."""
+    return staff if staff.role == Role.HR else None
+
+
 def held_in_scope(staff: Staff) -> dict:
     """Query arguments keeping the records whose holder (`staff`) works in the agencies this HR
     officer manages. SQLite has no hash join: joined to the holders' agencies,

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from training import sql
-from training.agencies import AGENCY_COLUMNS, AGENCY_OPTIONAL, scope_agencies
+from training.agencies import AGENCY_COLUMNS, AGENCY_OPTIONAL, reading_scope, scope_agencies
 from training.agency_choice import matching_ids
 from training.batches import values_in_batches
 from training.models import Agency, Role, Staff
@@ -36,7 +36,7 @@ class TreeView:
 
 def readable_scope(staff: Staff):
     """The agencies the page shows: an HR officer's own and below, every one for the others."""
-    return scope_agencies(staff if staff.role == Role.HR else None)
+    return scope_agencies(reading_scope(staff))
 
 
 async def tree_view(staff: Staff, opened_code: str = "", search: str = "") -> TreeView | None:
@@ -44,7 +44,7 @@ async def tree_view(staff: Staff, opened_code: str = "", search: str = "") -> Tr
     scope = readable_scope(staff)
     total = await scope.count()
     if search.strip():
-        ids = await matching_ids(staff if staff.role == Role.HR else None, search)
+        ids = await matching_ids(reading_scope(staff), search)
         rows = (
             await Agency.filter(id__in=ids[:FOUND_AT_MOST])
             .order_by("path")

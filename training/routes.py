@@ -232,9 +232,7 @@ async def agency_suggestions(request: Request) -> Response:
     (an HR officer's own, every agency for administrators and national reporters)."""
     me = require_role(request, *READERS)
     found = await agency_choice.suggestions(
-        me if me.role == Role.HR else None,
-        request.query_params.get("q", ""),
-        current_language.get(),
+        agencies.reading_scope(me), request.query_params.get("q", ""), current_language.get()
     )
     return JSONResponse(found)
 
