@@ -19,13 +19,13 @@ from certificates.downloads import download, redirect, uploaded
 from certificates.evidence import MAX_EVIDENCE_BYTES, download_name
 from certificates.registers import REVIEW_LABELS, RegisterError, review
 from certificates.scope import can_manage, can_read
-from training.agencies import reading_scope
-from training.agency_choice import agency_choice, typed_agency
+from training.agencies import reading_scope, typed_agency
+from training.agency_choice import agency_choice
 from training.auth import now
 from training.batches import in_batches
 from training.exports import asked_format, table_download
 from training.i18n import gettext
-from training.models import MANAGERS, READERS, Role, Staff
+from training.models import MANAGERS, READERS, Agency, Role, Staff
 from training.pages import (
     Page,
     client_ip,
@@ -40,11 +40,10 @@ from training.tabular import Problem, TableError, read_table
 MAX_TABLE_BYTES = 20 * 1024 * 1024
 
 
-async def _chosen_code(scope_of: Staff | None, typed: str) -> str:
-    """The code of the agency an agency field names (by code or name); else what was typed,
+def _code_of(chosen: Agency | None, typed: str) -> str:
+    """The code of the agency an agency field named (by code or name); else what was typed,
     for the register to refuse or to match nothing."""
-    agency = await typed_agency(scope_of, typed)
-    return agency.code if agency else typed.strip()
+    return chosen.code if chosen else typed.strip()
 
 
 class RegisterPages:
@@ -69,19 +68,20 @@ class RegisterPages:
             raise HTTPException(404)
         return me, record
 
-    async def _filtered(self, request: Request, me: Staff):
+    async def _filtered(self, request: Request, me: Staff, chosen: Agency | None):
         params = request.query_params
         filters = {
             "q": params.get("q", "").strip(),
             "scheme": params.get("scheme", ""),
             "status": params.get("status", ""),
-            "agency_code": await _chosen_code(reading_scope(me), params.get("agency", "")),
+            "agency_code": _code_of(chosen, params.get("agency", "")),
         }
         return filters, await self.service.certification_query(me, **filters)
 
     async def list_page(self, request: Request) -> Response:
         me = require_role(request, *READERS)
-        filters, query = await self._filtered(request, me)
+        agency = await agency_choice(reading_scope(me), request.query_params.get("agency", ""))
+        filters, query = await self._filtered(request, me, agency.chosen)
         size, number = request.app.state.settings.page_size, page_number(request)
         total = await query.count()
         rows = (
@@ -99,7 +99,7 @@ class RegisterPages:
                 "schemes": self.service.SCHEMES,
                 "review_labels": REVIEW_LABELS,
                 "label_of": self.service.label_of,
-                "agency": await agency_choice(reading_scope(me), filters["agency_code"]),
+                "agency": agency,
                 "can_change": me.role in MANAGERS,
             },
         )
@@ -107,7 +107,8 @@ class RegisterPages:
     async def export(self, request: Request) -> Response:
         me = require_role(request, *READERS)
         file_format = asked_format(request)
-        _, query = await self._filtered(request, me)
+        typed = request.query_params.get("agency", "")
+        _, query = await self._filtered(request, me, await typed_agency(reading_scope(me), typed))
         service = self.service
         batches = (
             service.export_rows(records)
@@ -182,7 +183,8 @@ class RegisterPages:
             return await self._render_form(request, me, {})
         fields, evidence = await uploaded(request, "evidence", MAX_EVIDENCE_BYTES)
         if "agency_code" in fields:
-            fields["agency_code"] = await _chosen_code(me, fields["agency_code"])
+            typed = fields["agency_code"]
+            fields["agency_code"] = _code_of(await typed_agency(me, typed), typed)
         try:
             record = await self.service.declare_certification(
                 fields, actor=me, evidence=evidence, ip=client_ip(request)

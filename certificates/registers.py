@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from certificates.evidence import EvidenceError, checked_evidence, store_evidence
 from certificates.models import ReviewStatus
 from training import audit
-from training.agency_choice import CODE_LENGTH
+from training.agencies import CODE_LENGTH
 from training.auth import now
 from training.i18n import N_, _
 from training.models import Agency, Staff

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from training.agencies import in_scope, manages_all
-from training.agency_choice import typed_agency, unknown_agency
+from training.agencies import in_scope, manages_all, typed_agency, unknown_agency
 from training.i18n import _
 from training.models import Agency, Staff
 from training.tabular import Problem

@@ -335,21 +335,22 @@ async def agency_import(request: Request) -> Response:
 # --- staff -----------------------------------------------------------------------------------
 
 
-async def _staff_filters(request: Request, me) -> dict:
+async def _staff_filters(request: Request, chosen: Agency | None) -> dict:
     """The staff list's narrowing, as the list and its export read it from the query: the
-    agency (and its sub-agencies) typed as a code or a name."""
+    agency (and its sub-agencies) typed as a code or a name, `chosen` what it names."""
     params = request.query_params
     return {
         "search": params.get("q", "").strip(),
         "include_inactive": params.get("inactive") == "1",
-        "agency_ids": await agency_choice.subtree_ids(me, params.get("agency", "")),
+        "agency_ids": await agency_choice.subtree_ids(chosen, params.get("agency", "")),
     }
 
 
 async def staff_list(request: Request) -> Response:
     me = require_role(request, *MANAGERS)
-    filters = await _staff_filters(request, me)
     typed_agency = request.query_params.get("agency", "").strip()
+    agency = await agency_choice.agency_choice(me, typed_agency)
+    filters = await _staff_filters(request, agency.chosen)
     size = request.app.state.settings.page_size
     number = page_number(request)
     rows, total = await staff.search_staff(me, page=number, page_size=size, **filters)
@@ -362,7 +363,7 @@ async def staff_list(request: Request) -> Response:
             "q": filters["search"],
             "inactive": filters["include_inactive"],
             "typed_agency": typed_agency,
-            "agency": await agency_choice.agency_choice(me, typed_agency),
+            "agency": agency,
             "roles": ROLE_LABELS,
         },
     )
@@ -372,7 +373,8 @@ async def export_staff(request: Request) -> Response:
     """The staff list's people, as its search found them, in the import's format."""
     me = require_role(request, *MANAGERS)
     file_format = asked_format(request)
-    query = staff_export.exported_staff(me, **await _staff_filters(request, me))
+    chosen = await agencies.typed_agency(me, request.query_params.get("agency", ""))
+    query = staff_export.exported_staff(me, **await _staff_filters(request, chosen))
     filename = f"agents-{auth.now():%Y-%m-%d}.{file_format}"
     return await table_download(
         request, staff_export.COLUMNS, staff_export.export_rows(query), file_format, filename

@@ -12,8 +12,7 @@ from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from training import audit, events, passwords, sql
-from training.agencies import in_scope, manages_all, scope_agencies
-from training.agency_choice import typed_agency, unknown_agency
+from training.agencies import in_scope, manages_all, scope_agencies, typed_agency, unknown_agency
 from training.auth import close_all_sessions, now, token_hash
 from training.i18n import N_, _
 from training.models import LANGUAGES, PasswordToken, Role, Staff

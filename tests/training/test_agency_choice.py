@@ -13,7 +13,7 @@ from courses.models import Cohort
 from tests.conftest import add_staff, shown
 from tests.courses.assigning import course_with_modules
 from training import agency_choice
-from training.agencies import AgencyFields, save_agency
+from training.agencies import AgencyFields, save_agency, typed_agency
 from training.auth import now
 from training.models import Agency, Staff
 
@@ -117,10 +117,10 @@ async def test_suggestions_are_for_readers_only(client, named):
 
 async def test_a_name_with_parentheses_is_still_a_name(named):
     for typed in ("Direction régionale (Nord)", "Direction régionale (Nord) (MIN1-NORD)"):
-        found = await agency_choice.typed_agency(named.hr_min1, typed)
+        found = await typed_agency(named.hr_min1, typed)
         assert found is not None and found.code == "MIN1-NORD"
-    assert await agency_choice.typed_agency(named.hr_min1, "Agence (MIN2)") is None
-    assert await agency_choice.typed_agency(named.hr_min1, "x" * 300) is None
+    assert await typed_agency(named.hr_min1, "Agence (MIN2)") is None
+    assert await typed_agency(named.hr_min1, "x" * 300) is None
 
 
 @pytest.mark.parametrize(
