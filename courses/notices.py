@@ -11,7 +11,7 @@ from courses import renewals
 from courses.models import Assignment, Course, Enrolment, EnrolmentSource
 from courses.routes import routes
 from training.batches import by_id
-from training.models import Role, Staff
+from training.models import Role, Staff, path_ids
 from training.notifications import Outgoing, absolute_url, enqueue
 
 # Runs missed for this long (a stopped cron) still send what they owed.
@@ -120,7 +120,7 @@ async def hr_officers_above() -> dict[int, tuple[str, ...]]:
 
 def nearest_officers(path: str, officers: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
     """The HR officers of the agency, else of the closest agency above it."""
-    for agency_id in reversed([int(part) for part in path.strip("/").split("/") if part]):
+    for agency_id in reversed(path_ids(path)):
         if agency_id in officers:
             return officers[agency_id]
     return ()

@@ -22,7 +22,7 @@ from reports.stored import dashboard_for
 from training import i18n
 from training.exports import table_download
 from training.i18n import _, gettext
-from training.models import READERS, Agency, Role
+from training.models import READERS, Agency, Role, path_ids
 from training.pages import page_number, render, require_role
 from training.spreadsheets import FORMATS
 
@@ -37,7 +37,7 @@ def _period(request: Request):
 async def _ancestors(agency: Agency | None) -> list[Agency]:
     if agency is None:
         return []
-    ids = [int(part) for part in agency.path.strip("/").split("/") if part]
+    ids = path_ids(agency.path)
     found = {a.id: a for a in await Agency.filter(id__in=ids)}
     return [found[i] for i in ids if i in found]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from training import agencies
-from training.models import Agency, Staff
+from training.models import Agency, Staff, path_ids
 
 # Scopes of at most this many agencies are offered as a list.
 LISTED_AT_MOST = 150
@@ -94,7 +94,7 @@ async def suggestions(staff: Staff | None, typed: str, language: str) -> list[di
 
 
 def _parent_id(path: str) -> int | None:
-    ids = [int(part) for part in path.strip("/").split("/") if part]
+    ids = path_ids(path)
     return ids[-2] if len(ids) > 1 else None
 
 

@@ -13,10 +13,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from training import sql
-from training.agencies import AGENCY_COLUMNS, AGENCY_OPTIONAL, reading_scope, scope_agencies
+from training.agencies import (
+    AGENCY_COLUMNS,
+    AGENCY_OPTIONAL,
+    reading_scope,
+    scope_agencies,
+    typed_agency,
+)
 from training.agency_choice import matching_ids
 from training.batches import values_in_batches
-from training.models import Agency, Role, Staff
+from training.models import Agency, Role, Staff, path_ids
 
 WHOLE_AT_MOST = 300
 FOUND_AT_MOST = 100
@@ -51,30 +57,30 @@ async def tree_view(staff: Staff, opened_code: str = "", search: str = "") -> Tr
             .prefetch_related("parent")
         )
         view = TreeView(rows, total, search=search.strip(), found=len(ids))
-    elif opened_code.strip():
-        opened = await scope.get_or_none(code=opened_code.strip().upper()[:32])
-        if opened is None:
-            return None
-        children = await Agency.filter(parent_id=opened.id).order_by("path")
-        trail = await _trail(staff, opened)
-        view = TreeView([opened, *children], total, opened=opened, trail=trail)
-    elif total <= WHOLE_AT_MOST:
-        view = TreeView(await scope.order_by("path"), total, whole=True)
-    elif staff.role == Role.HR:
-        own = staff.agency
-        view = TreeView([own, *await Agency.filter(parent_id=own.id).order_by("path")], total)
-        view.opened = own
     else:
-        view = TreeView(await Agency.filter(parent_id=None).order_by("path"), total)
+        opened = None
+        if opened_code.strip():
+            opened = await typed_agency(reading_scope(staff), opened_code)
+            if opened is None:
+                return None
+        elif total > WHOLE_AT_MOST and staff.role == Role.HR:
+            opened = staff.agency  # an officer's large scope opens on their own agency
+        if opened is not None:
+            children = await Agency.filter(parent_id=opened.id).order_by("path")
+            trail = await _trail(staff, opened)
+            view = TreeView([opened, *children], total, opened=opened, trail=trail)
+        elif total <= WHOLE_AT_MOST:
+            view = TreeView(await scope.order_by("path"), total, whole=True)
+        else:
+            view = TreeView(await Agency.filter(parent_id=None).order_by("path"), total)
     view.children = await _children_counts([agency.id for agency in view.rows])
     return view
 
 
 async def _trail(staff: Staff, agency: Agency) -> list[Agency]:
     """The agency's parents the staff member may open, the top one first."""
-    parent_ids = [int(part) for part in agency.path.strip("/").split("/")[:-1]]
-    parents = await readable_scope(staff).filter(id__in=parent_ids).order_by("path")
-    return list(parents)
+    parent_ids = path_ids(agency.path)[:-1]
+    return list(await readable_scope(staff).filter(id__in=parent_ids).order_by("path"))
 
 
 async def _children_counts(agency_ids: list[int]) -> dict[int, int]:

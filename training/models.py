@@ -29,6 +29,11 @@ MANAGERS = (Role.HR, Role.ADMIN)
 LANGUAGES = ("fr", "ar", "en")
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids an agency's materialised path holds, the top agency first, the agency last."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 class Agency(Model):
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=32, unique=True)
