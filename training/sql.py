@@ -42,6 +42,12 @@ def _placed_names(sql: str, dialect: str) -> tuple[str, tuple[str, ...]]:
     return _NAME.sub(place, sql), tuple(names)
 
 
+def dialect() -> str:
+    """The database's SQL dialect, for the few functions spelt differently ("sqlite",
+    "postgres")."""
+    return get_connection("default").capabilities.dialect
+
+
 async def rows(sql: str, params: dict) -> list[dict]:
     connection = get_connection("default")
     query, values = positional(sql, params, connection.capabilities.dialect)

@@ -3,11 +3,14 @@
 from datetime import date
 
 from reports import drilldown, figures, gci
+from reports.dashboard import SUMMARY, build_dashboard
 from reports.membership import sync_memberships
 from reports.models import StandardsProgramme
 from reports.periods import year_period
-from tests.conftest import add_staff
+from tests.conftest import add_agency, add_staff
+from tests.quizzes.conftest import make_version
 from tests.reports.conftest import JAN, at, completed
+from training import sql
 from training.models import Staff
 
 
@@ -68,6 +71,49 @@ async def test_pages_of_a_list_follow_the_whole_list(world, year):
     trained = await drilldown.list_rows("trained", "/", period, limit=3)
     assert [row["registration_number"] for row in trained] == ["T1", "T2", "T3"]
     assert {row["detail"] for row in trained} == {"hygiene"}
+
+
+async def test_a_dashboards_rows_and_totals_are_each_scopes_own_counts(world, year):
+    """The sub-agencies are counted in one query and the totals that add up summed from them:
+    each is still what that scope's own count says, a person who moved between two agencies
+    of one sub-agency counted once in it, and the scope's own members in its totals."""
+    unit = await add_agency("MIN1-A-1", parent="MIN1-A")
+    mover = year["people"][2]
+    await completed(mover, year["version"], at(4))
+    await Staff.filter(id=mover.id).update(agency_id=unit.id)
+    await sync_memberships(at=at(5))
+    await completed(mover, await make_version("phishing"), at(6))
+    period = year["period"]
+    for agency in (None, world.min1, world.dir_a):
+        board = await build_dashboard(agency, period, exact=True)
+        assert board.totals == await figures.count_all(agency.path if agency else "/", period)
+        for row in board.children:
+            expected = {key: await figures.count(key, row.agency.path, period) for key in SUMMARY}
+            assert row.counts == expected, row.agency.code
+    rows = {
+        row.agency.code: row.counts
+        for row in (await build_dashboard(world.min1, period, exact=True)).children
+    }
+    assert rows["MIN1-A"]["completed"] == 2 and rows["MIN1-A"]["headcount"] == 5
+    assert board.totals["headcount"] == 5 and rows["MIN1-B"]["headcount"] == 1
+
+
+async def test_a_large_share_of_the_nation_is_counted_alike_through_the_table(
+    world, year, monkeypatch
+):
+    period = year["period"]
+    monkeypatch.setattr(figures, "READ_THROUGH_SHARE", 1.0)
+    assert not await figures.reads_through(world.min1.path)
+    along_the_paths = await build_dashboard(world.min1, period, exact=True)
+    monkeypatch.setattr(figures, "READ_THROUGH_SHARE", 0.0)
+    assert await figures.reads_through(world.min1.path) == (sql.dialect() == "sqlite")
+    assert not await figures.reads_through("/")  # the nation is always read through
+    through = await build_dashboard(world.min1, period, exact=True)
+    assert through.totals == along_the_paths.totals and through.totals["headcount"] == 9
+    assert [row.counts for row in through.children] == [
+        row.counts for row in along_the_paths.children
+    ]
+    assert through.courses == along_the_paths.courses and through.trend == along_the_paths.trend
 
 
 async def test_closed_period_keeps_its_figures(world, year):
