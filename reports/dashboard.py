@@ -115,13 +115,14 @@ async def build_dashboard(
     summed = [key for key in SUMMARY if figures.FIGURES[key].adds_up]
     # The last period of the trend is this one: its figures are the totals counted here.
     earlier = period.previous(TREND_PERIODS)[:-1]
-    counted, by_child, courses, months, *trend = await side_by_side(
-        figures.count_all(path, period, [k for k in figures.FIGURES if k not in summed]),
-        _by_child(path, period),
-        course_rows(path, period),
-        figures.count_by_month("completed", path, period),
-        *(figures.count_all(path, before, TREND) for before in earlier),
-    )
+    with figures.deciding_once(path, await figures.reads_through(path)):
+        counted, by_child, courses, months, *trend = await side_by_side(
+            figures.count_all(path, period, [k for k in figures.FIGURES if k not in summed]),
+            _by_child(path, period),
+            course_rows(path, period),
+            figures.count_by_month("completed", path, period),
+            *(figures.count_all(path, before, TREND) for before in earlier),
+        )
     # What adds up is its sub-agencies' figures and the scope's own members' together.
     counted |= {key: sum(by_child[key].values()) for key in summed}
     totals = {key: counted[key] for key in figures.FIGURES}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +25,8 @@ MEMBER = IN_SCOPE + "m.started_at < {at} AND (m.ended_at IS NULL OR m.ended_at >
 READ_THROUGH_SHARE = 0.2
 # The scope's range of paths hidden from SQLite's choice of index (a unary + reads the value).
 THROUGH_SCOPE = IN_SCOPE.replace("m.agency_path", "+m.agency_path")
+# The scope whose way of reading was decided for the counts under way (`deciding_once`).
+_decided: ContextVar[tuple[str, bool] | None] = ContextVar("decided", default=None)
 # Figures start from the people in scope and look up each one's records by person: a scope is
 # often small beside the nation's records of a period. SQLite keeps a CROSS JOIN's order.
 PEOPLE = "FROM staff_membership m CROSS JOIN"
@@ -232,9 +237,22 @@ async def ids_in_scope(query: str, path: str, period: Period) -> array:
 
 async def counted_in_scope(query: str, path: str, period: Period, values: dict | None = None):
     """`rows_in_scope` for a count: a large share of the nation is read through the table."""
-    if await reads_through(path):
+    decided = _decided.get()
+    through = decided[1] if decided and decided[0] == path else await reads_through(path)
+    if through:
         query = query.replace(IN_SCOPE, THROUGH_SCOPE)
     return await rows_in_scope(query, path, period, values)
+
+
+@contextmanager
+def deciding_once(path: str, through: bool) -> Iterator[None]:
+    """The counts of `path` made meanwhile (a dashboard's thirty) read it as decided here,
+    rather than each looking up the scope's share again (a tenth of a small agency's)."""
+    token = _decided.set((path, through))
+    try:
+        yield
+    finally:
+        _decided.reset(token)
 
 
 async def reads_through(path: str) -> bool:
