@@ -155,6 +155,11 @@ async def side_by_side(*counts: Awaitable[T]) -> list[T]:
         async with lanes:
             return await count
 
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(in_lane(count)) for count in counts]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(in_lane(count)) for count in counts]
+    except ExceptionGroup as failed:
+        # The others were cancelled: the request fails with the count that failed, as it did
+        # when the counts ran one after the other.
+        raise failed.exceptions[0] from None
     return [task.result() for task in tasks]

@@ -2,8 +2,10 @@
 
 from datetime import date
 
+import pytest
+
 from reports import drilldown, figures, gci
-from reports.dashboard import SUMMARY, build_dashboard
+from reports.dashboard import SUMMARY, build_dashboard, side_by_side
 from reports.membership import sync_memberships
 from reports.models import StandardsProgramme
 from reports.periods import year_period
@@ -114,6 +116,18 @@ async def test_a_large_share_of_the_nation_is_counted_alike_through_the_table(
         row.counts for row in along_the_paths.children
     ]
     assert through.courses == along_the_paths.courses and through.trend == along_the_paths.trend
+
+
+async def test_a_count_that_fails_fails_the_dashboard_with_its_own_error():
+    async def counted():
+        return 1
+
+    async def failing():
+        raise ValueError("no such column: m.agency_path")
+
+    assert await side_by_side(counted(), counted(), counted()) == [1, 1, 1]
+    with pytest.raises(ValueError, match="no such column"):
+        await side_by_side(counted(), failing(), counted())
 
 
 async def test_closed_period_keeps_its_figures(world, year):
