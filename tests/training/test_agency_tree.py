@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from tests.conftest import add_agency, shown
 from training import agency_choice, agency_tree
 from training.agencies import import_agencies
-from training.models import Agency
+from training.models import Agency, Staff
 from training.tabular import read_table
 
 HEADER = ["code", "name_fr", "kind", "name_ar", "name_en", "parent_code", "declared_headcount"]
@@ -35,6 +35,23 @@ async def test_a_small_scope_is_shown_whole(client, world):
     page = (await client.get("/agencies")).text
     assert codes(page) == ["MIN1", "MIN1-A", "MIN1-B", "MIN1-EST", "MIN2"]
     assert "5 administrations" in page and "?under=" not in page
+
+
+async def test_the_page_names_each_agency_in_the_reader_s_language(client, world):
+    await Agency.filter(code="MIN2").update(
+        name_fr="Ministère de la Santé", name_ar="وزارة الصحة", name_en="Ministry of Health"
+    )
+    for language, named, beside in [
+        ("en", "Ministry of Health", '<span lang="ar" dir="rtl" class="alt">وزارة الصحة</span>'),
+        ("ar", "وزارة الصحة", '<span lang="fr" dir="ltr" class="alt">Ministère de la Santé</span>'),
+        ("fr", "Ministère de la Santé", '<span lang="ar" dir="rtl" class="alt">وزارة الصحة</span>'),
+    ]:
+        await Staff.filter(id=world.admin.id).update(language=language)
+        await client.login(world.admin.email)
+        page = shown(await client.get("/agencies"))
+        assert f">{named}" in page and beside in page, language
+        # The others, named in French only, show that name alone.
+        assert ">Agence MIN1-A" in page and page.count('class="alt"') == 1
 
 
 async def test_a_large_scope_opens_on_its_top_level(client, world, large_scopes):
