@@ -96,13 +96,14 @@ async def declared_headcount(agency: Agency | None) -> int:
     return sum(root.declared_headcount for root in await children_of(None))
 
 
-async def course_rows(path: str, period: Period) -> list[tuple[Course, dict[str, int]]]:
-    keys = [key for key in figures.by_course_keys() if key not in figures.OUTCOMES]
-    per_key = {key: await figures.count_by_course(key, path, period) for key in keys}
+async def course_rows(
+    per_key: dict[str, dict[int, int]],
+) -> list[tuple[Course, dict[str, int]]]:
+    """The per-course table from each course figure's counts by course id."""
     course_ids = set().union(*per_key.values())
     courses = await Course.filter(id__in=course_ids).prefetch_related("current_version")
     return [
-        (course, {key: per_key[key].get(course.id, 0) for key in keys})
+        (course, {key: counts.get(course.id, 0) for key, counts in per_key.items()})
         for course in sorted(courses, key=lambda c: c.slug)
     ]
 
@@ -113,19 +114,38 @@ async def build_dashboard(
     """`agency` None is the nation; `exact` is false in national views (small groups hidden)."""
     path = agency.path if agency else "/"
     summed = [key for key in SUMMARY if figures.FIGURES[key].adds_up]
+    course_keys = [key for key in figures.by_course_keys() if key not in figures.OUTCOMES]
+    summed_by_course = [
+        key for key in course_keys if key not in summed and figures.FIGURES[key].adds_up_by_course
+    ]
     # The last period of the trend is this one: its figures are the totals counted here.
     earlier = period.previous(TREND_PERIODS)[:-1]
-    with figures.deciding_once(path, await figures.reads_through(path)):
-        counted, by_child, courses, months, *trend = await side_by_side(
-            figures.count_all(path, period, [k for k in figures.FIGURES if k not in summed]),
-            _by_child(path, period),
-            course_rows(path, period),
-            figures.count_by_month("completed", path, period),
-            *(figures.count_all(path, before, TREND) for before in earlier),
-        )
-    # What adds up is its sub-agencies' figures and the scope's own members' together.
-    counted |= {key: sum(by_child[key].values()) for key in summed}
-    totals = {key: counted[key] for key in figures.FIGURES}
+    through = await figures.reads_through(path)
+    # Each query a count of its own, the ones that group the whole scope first, so that the
+    # two lanes end together.
+    counts = {
+        **{("child", key): figures.count_by_child(key, path, period) for key in SUMMARY},
+        **{("course", key): figures.count_by_course(key, path, period) for key in course_keys},
+        **{
+            ("total", key): figures.count(key, path, period)
+            for key in figures.FIGURES
+            if key not in summed and key not in summed_by_course
+        },
+        ("months", ""): figures.count_by_month("completed", path, period),
+        **{(before, key): figures.count(key, path, before) for before in earlier for key in TREND},
+    }
+    with figures.deciding_once(path, through):
+        counted = dict(zip(counts, await side_by_side(*counts.values()), strict=True))
+    by_child = {key: counted["child", key] for key in SUMMARY}
+
+    def total(key: str) -> int:
+        if key in summed:  # its sub-agencies' figures and the scope's own members' together
+            return sum(by_child[key].values())
+        if key in summed_by_course:
+            return sum(counted["course", key].values())
+        return counted["total", key]
+
+    totals = {key: total(key) for key in figures.FIGURES}
     dashboard = Dashboard(
         path, period, totals, outcome(totals, exact, minimum), await declared_headcount(agency)
     )
@@ -133,16 +153,12 @@ async def build_dashboard(
         Row(child, {key: by_child[key].get(child.path, 0) for key in SUMMARY})
         for child in await children_of(agency)
     ]
-    dashboard.courses = courses
-    dashboard.months = months
-    dashboard.trend = list(zip(earlier, trend, strict=True)) + [
-        (period, {key: totals[key] for key in TREND})
-    ]
+    dashboard.courses = await course_rows({key: counted["course", key] for key in course_keys})
+    dashboard.months = counted["months", ""]
+    dashboard.trend = [
+        (before, {key: counted[before, key] for key in TREND}) for before in earlier
+    ] + [(period, {key: totals[key] for key in TREND})]
     return dashboard
-
-
-async def _by_child(path: str, period: Period) -> dict[str, dict[str, int]]:
-    return {key: await figures.count_by_child(key, path, period) for key in SUMMARY}
 
 
 async def side_by_side(*counts: Awaitable[T]) -> list[T]:

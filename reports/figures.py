@@ -78,6 +78,12 @@ class Figure:
         return self.member_at == ":as_of"
 
     @property
+    def adds_up_by_course(self) -> bool:
+        """Records that each belong to one course (an enrolment, a certificate): the counts
+        per course add up to the total."""
+        return not self.people and COURSE_JOIN.search(self.records) is not None
+
+    @property
     def one_row_per_person(self) -> bool:
         """People counted at one moment: each has a single membership then, so counting the
         memberships that have a record needs no DISTINCT over every record."""
@@ -301,10 +307,6 @@ async def count(key: str, path: str, period: Period, course_id: int | None = Non
         query = f"SELECT COUNT(DISTINCT {figure.unit}) AS n {figure.source}{extra}"
     result = await counted_in_scope(query, path, period, values)
     return result[0]["n"] if result else 0
-
-
-async def count_all(path: str, period: Period, keys=tuple(FIGURES)) -> dict[str, int]:
-    return {key: await count(key, path, period) for key in keys}
 
 
 def _child_of(path: str) -> str:

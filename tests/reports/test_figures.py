@@ -1,14 +1,16 @@
 """Each figure on the known year, and the lists behind the numbers."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from certificates.models import Certificate
 from reports import drilldown, figures, gci
 from reports.dashboard import SUMMARY, build_dashboard, side_by_side
 from reports.membership import sync_memberships
 from reports.models import StandardsProgramme
 from reports.periods import year_period
+from tests.certificates.conftest import issued
 from tests.conftest import add_agency, add_staff
 from tests.quizzes.conftest import make_version
 from tests.reports.conftest import JAN, at, completed
@@ -16,8 +18,13 @@ from training import sql
 from training.models import Staff
 
 
+async def each_figure(path: str, period) -> dict[str, int]:
+    """Every figure of a scope, each counted by its own query."""
+    return {key: await figures.count(key, path, period) for key in figures.FIGURES}
+
+
 async def test_figures_of_the_directorate(world, year):
-    counts = await figures.count_all(world.dir_a.path, year["period"])
+    counts = await each_figure(world.dir_a.path, year["period"])
     # HRA, L-A and P0..P2 are in MIN1-A all year.
     assert counts["headcount"] == 5
     assert counts["enrolled"] == 2
@@ -88,7 +95,7 @@ async def test_a_dashboards_rows_and_totals_are_each_scopes_own_counts(world, ye
     period = year["period"]
     for agency in (None, world.min1, world.dir_a):
         board = await build_dashboard(agency, period, exact=True)
-        assert board.totals == await figures.count_all(agency.path if agency else "/", period)
+        assert board.totals == await each_figure(agency.path if agency else "/", period)
         for row in board.children:
             expected = {key: await figures.count(key, row.agency.path, period) for key in SUMMARY}
             assert row.counts == expected, row.agency.code
@@ -98,6 +105,22 @@ async def test_a_dashboards_rows_and_totals_are_each_scopes_own_counts(world, ye
     }
     assert rows["MIN1-A"]["completed"] == 2 and rows["MIN1-A"]["headcount"] == 5
     assert board.totals["headcount"] == 5 and rows["MIN1-B"]["headcount"] == 1
+
+
+async def test_certificates_expiring_soon_are_counted_once_per_course_and_in_total(world, year):
+    holder = year["people"][0]
+    soon, later = datetime(2026, 1, 20, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC)
+    for slug, expires in [("hygiene-2", soon), ("phishing", soon), ("passwords", later)]:
+        certificate = await issued(holder, await make_version(slug))
+        await Certificate.filter(id=certificate.id).update(issued_at=at(3), expires_at=expires)
+    board = await build_dashboard(world.min1, year["period"], exact=True)
+    assert board.totals["expiring"] == 2 == await figures.count("expiring", "/", year["period"])
+    assert {course.slug: counts["expiring"] for course, counts in board.courses} == {
+        "hygiene": 0,
+        "hygiene-2": 1,
+        "passwords": 0,
+        "phishing": 1,
+    }
 
 
 async def test_a_large_share_of_the_nation_is_counted_alike_through_the_table(
@@ -131,12 +154,12 @@ async def test_a_count_that_fails_fails_the_dashboard_with_its_own_error():
 
 
 async def test_closed_period_keeps_its_figures(world, year):
-    before = await figures.count_all(world.dir_a.path, year["period"])
+    before = await each_figure(world.dir_a.path, year["period"])
     leaver, mover = year["people"][0], year["people"][1]
     await Staff.filter(id=leaver.id).update(is_active=False, deactivated_at=at(2, year=2026))
     await Staff.filter(id=mover.id).update(agency_id=world.dir_b.id)
     await sync_memberships(at=at(3, year=2026))
-    assert await figures.count_all(world.dir_a.path, year["period"]) == before
+    assert await each_figure(world.dir_a.path, year["period"]) == before
     now = year_period(2026, date(2026, 12, 31))
     assert await figures.count("headcount", world.dir_a.path, now) == 3
     assert await figures.count("headcount", world.dir_b.path, now) == 2
