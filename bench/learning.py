@@ -192,10 +192,15 @@ def prepare_course(course: CourseFacts, rng: random.Random) -> None:
 
 
 def _draw(course: CourseFacts, rng: random.Random) -> tuple[Question, ...]:
-    """Each topic's quota without repeats, then the questions shuffled: the app's draw."""
+    """Each topic's quota without repeats, then the questions shuffled: the app's draw.
+
+    Topics are taken in the bank's order, not the quotas': PostgreSQL's jsonb keeps no key
+    order, so the quotas come back in another order there and the same seed would draw, score
+    and pass differently from SQLite."""
     drawn = []
-    for topic, quota in course.rules.topic_quotas.items():
-        drawn += rng.sample(course.pools[topic], quota)
+    quotas = course.rules.topic_quotas
+    for topic, pool in course.pools.items():
+        drawn += rng.sample(pool, quotas.get(topic, 0))
     rng.shuffle(drawn)
     return tuple(drawn)
 
