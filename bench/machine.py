@@ -6,6 +6,7 @@ import os
 import platform
 import sqlite3
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
 
@@ -20,8 +21,17 @@ def postgres_version() -> str:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
     if not found:
         return "not installed"
-    return subprocess.run([str(found[-1]), "--version"], capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        [str(found[-1]), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+
+
+# The packages a page's speed depends on: a fresh environment may resolve newer ones.
+PACKAGES = ("starlette", "uvicorn", "tortoise-orm", "asyncpg", "aiosqlite", "jinja2", "httpx")
+
+
+def package_versions() -> str:
+    return ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES)
 
 
 def load() -> str:
@@ -39,4 +49,5 @@ def describe() -> dict:
         "Python": platform.python_version(),
         "SQLite": sqlite3.sqlite_version,
         "PostgreSQL": postgres_version(),
+        "packages": package_versions(),
     }
