@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -176,6 +177,9 @@ async def side_by_side(*counts: Awaitable[T]) -> list[T]:
             tasks = [group.create_task(in_lane(count)) for count in counts]
     except ExceptionGroup as failed:
         # The others were cancelled: the request fails with the count that failed, as it did
-        # when the counts ran one after the other.
+        # when the counts ran one after the other; those never started are closed unread.
+        for count in counts:
+            if inspect.iscoroutine(count):
+                count.close()
         raise failed.exceptions[0] from None
     return [task.result() for task in tasks]

@@ -267,9 +267,9 @@ async def reads_through(path: str) -> bool:
     if path == "/" or sql.dialect() != "sqlite":
         return False
     found = await sql.rows(
-        "SELECT (SELECT COUNT(*) FROM staff_membership m WHERE m.agency_path >= :path_from "
-        "AND m.agency_path < :path_to) AS scope, (SELECT MAX(id) FROM staff_membership) AS every",
-        {"path_from": path, "path_to": path[:-1] + "0"},
+        f"SELECT (SELECT COUNT(*) FROM staff_membership m WHERE {IN_SCOPE}1 = 1) AS scope, "
+        "(SELECT MAX(id) FROM staff_membership) AS every",
+        path_range(path),
     )
     return found[0]["scope"] > READ_THROUGH_SHARE * (found[0]["every"] or 0)
 
@@ -280,12 +280,16 @@ def _in_scope(query: str, path: str) -> str:
     return query.replace(IN_SCOPE, "") if path == "/" else query
 
 
+def path_range(path: str) -> dict:
+    """The bounds of `IN_SCOPE`: every path below "/17/" sorts between "/17/" and "/170" ("/"
+    comes just before "0")."""
+    return {"path_from": path, "path_to": path[:-1] + "0"}
+
+
 def parameters(path: str, period: Period) -> dict:
     return {
         "prefix": scope_prefix(path),
-        # Every path below "/17/" sorts between "/17/" and "/170" ("/" comes just before "0").
-        "path_from": path,
-        "path_to": path[:-1] + "0",
+        **path_range(path),
         "start": period.start_at,
         "stop": period.stop_at,
         "as_of": period.as_of_at,

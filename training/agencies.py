@@ -7,11 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tortoise.connection import get_connection
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
-from training import audit
+from training import audit, sql
 from training.i18n import N_, _
 from training.models import LANGUAGES, Agency, AgencyKind, Role, Staff
 from training.tabular import Problem, ProblemsError, Row
@@ -115,7 +114,7 @@ def held_in_scope(staff: Staff) -> dict:
     it walked every record in the country (6 s for a 30-person agency's certificates at national
     size), so it reads them holder by holder from the staff of those agencies instead (9 ms).
     PostgreSQL hashes the join, faster for the biggest ministry (249 against 608 ms)."""
-    if get_connection("default").capabilities.dialect != "sqlite":
+    if sql.dialect() != "sqlite":
         return {"staff__agency__path__startswith": staff.agency.path}
     agencies = Subquery(scope_agencies(staff).values("id"))
     return {"staff_id__in": Subquery(Staff.filter(agency_id__in=agencies).values("id"))}

@@ -13,8 +13,9 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
-from tortoise.connection import get_connection
 from tortoise.expressions import Q, RawSQL
+
+from training import sql
 
 # Shorter words have no trigram to look up: they are compared row by row.
 _SHORTEST_INDEXED = 3
@@ -26,7 +27,7 @@ def _index_table(table: str) -> str:
 
 def word_filter(table: str, columns: tuple[str, ...], word: str) -> Q:
     """Rows of `table` (its primary key `id`) with `word` inside one of `columns`, any case."""
-    sqlite = get_connection("default").capabilities.dialect == "sqlite"
+    sqlite = sql.dialect() == "sqlite"
     if sqlite and len(word) >= _SHORTEST_INDEXED:
         # A quoted FTS5 phrase takes the word literally; the ORM cannot pass a parameter into
         # a raw subquery, so the phrase is written as an SQL string literal.

@@ -1,5 +1,6 @@
 """Each figure on the known year, and the lists behind the numbers."""
 
+import inspect
 from datetime import UTC, date, datetime
 
 import pytest
@@ -151,6 +152,11 @@ async def test_a_count_that_fails_fails_the_dashboard_with_its_own_error():
     assert await side_by_side(counted(), counted(), counted()) == [1, 1, 1]
     with pytest.raises(ValueError, match="no such column"):
         await side_by_side(counted(), failing(), counted())
+    # The counts a failure left unstarted are closed, not left to warn as never awaited.
+    unstarted = [counted(), counted()]
+    with pytest.raises(ValueError, match="no such column"):
+        await side_by_side(failing(), *unstarted)
+    assert [inspect.getcoroutinestate(count) for count in unstarted] == [inspect.CORO_CLOSED] * 2
 
 
 async def test_closed_period_keeps_its_figures(world, year):
